@@ -1,0 +1,87 @@
+import ArgumentParser
+import AttestCore
+import AttestImport
+import Foundation
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import or re-import a RACI matrix (markdown pipe or HTML tables, CSV) as a checklist.",
+        discussion: """
+            Each table row becomes an item. The customer's column decides its kind: R or A make an obligation \
+            (required), C consulted, I informed, empty inherited (the provider keeps it). The customer column is \
+            found by name (Customer, Customers, Merchant, Client, Client Role, Rôle Client, Your Responsibilities, \
+            Kunde, お客様) or given with --party. Tables without one are skipped, and said so.
+
+            Re-importing a changed matrix keeps item IDs, reports added, removed (retired) and changed items; \
+            evidence recorded before an item's customer letters changed must be re-confirmed.
+            """)
+
+    @Argument(help: ArgumentHelp("The matrix file (.md, .html, .csv).", valueName: "MATRIX"))
+    var matrix: String
+
+    @OptionGroup var location: WorkspaceOptions
+
+    @Option(help: ArgumentHelp("The customer's column header, when it is not one of the usual names.", valueName: "NAME"))
+    var party: String?
+
+    @Option(help: ArgumentHelp("The provider's name (default: the first other party).", valueName: "NAME"))
+    var provider: String?
+
+    @Option(help: ArgumentHelp("Item ID prefix (default: the checklist ID's initials, e.g. ACCS).", valueName: "PREFIX"))
+    var prefix: String?
+
+    @Option(help: ArgumentHelp("The column that holds the task text.", valueName: "NAME"))
+    var taskColumn: String?
+
+    @Option(help: ArgumentHelp("The matrix's version, date or commit, kept with the checklist.", valueName: "VERSION"))
+    var sourceVersion: String?
+
+    @Flag(help: "Show what would change; write nothing.")
+    var dryRun = false
+
+    @OptionGroup var actor: ActorOptions
+
+    func run() throws {
+        guard let id = location.checklist else {
+            throw ValidationError("give the checklist's ID with --checklist ID (lowercase letters, digits and hyphens)")
+        }
+        let workspace = try location.locate()
+        let options = MatrixImport.Options(party: party, provider: provider, prefix: prefix, taskColumn: taskColumn,
+                                           sourceVersion: sourceVersion, dryRun: dryRun)
+        let outcome = try MatrixImport(workspace: workspace, checklistID: id, options: options)
+            .run(matrixURL: URL(fileURLWithPath: matrix), displayPath: matrix, by: actor.actor(in: workspace))
+        for warning in outcome.matrix.warnings { Console.warning(warning) }
+        report(outcome)
+    }
+
+    private func report(_ outcome: MatrixImport.Outcome) {
+        let items = outcome.checklist.items.filter { !$0.retired }
+        let counts = ItemKind.allCases.map { kind in (kind, items.filter { $0.kind == kind }.count) }
+            .filter { $0.1 > 0 }
+            .map { "\($0.1) \($0.0 == .obligation ? ($0.1 == 1 ? "obligation" : "obligations") : $0.0.rawValue)" }
+        let verb = dryRun ? "Would import" : (outcome.isFirstImport ? "Imported" : "Re-imported")
+        Console.print("\(verb) \(matrix) into checklist \(outcome.checklist.id): \(items.count) items (\(counts.joined(separator: ", "))) "
+            + "from \(outcome.matrix.tableCount) table\(outcome.matrix.tableCount == 1 ? "" : "s"); customer column \"\(outcome.checklist.customerParty)\".")
+        for table in outcome.matrix.skipped {
+            Console.print("  skipped table at \(table.description)")
+        }
+        if !outcome.isFirstImport {
+            let changes = outcome.changes
+            if changes.isEmpty { Console.print("  no change since the last import") }
+            let byID = Dictionary(uniqueKeysWithValues: outcome.checklist.items.map { ($0.id, $0) })
+            for (label, ids) in [("added", changes.added), ("removed (retired)", changes.removed), ("changed", changes.changed)] where !ids.isEmpty {
+                Console.print("  \(label): \(ids.count)")
+                for id in ids {
+                    let item = byID[id]
+                    let marker = changes.lettersChanged.contains(id) ? " (customer letters now \"\(item?.customerLetters ?? "")\": re-confirm evidence)" : ""
+                    Console.print("    \(id)  \(item?.task ?? "")\(marker)")
+                }
+            }
+        }
+        if let path = outcome.recordPath {
+            Console.print("  source sha256 \(outcome.checklist.source.sha256); import record \(path)")
+        } else {
+            Console.print("  dry run: nothing written")
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import AttestCore
+import Foundation
+
+struct Tick: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Record evidence that an obligation is met.",
+        discussion: """
+            Files are copied into the checklist's content-addressed store (by SHA-256; the same file twice is stored \
+            once). A large file kept elsewhere is recorded as --ref URL --sha256 HEX; a ticket or dashboard as --link URL.
+
+            Examples:
+              attest tick ACCS-11 --file evidence/integration-review.pdf --note "Q3 review"
+              attest tick installing-app-builder --link https://jira.example.com/SEC-42 --valid-until 2027-06-30
+            """)
+
+    @Argument(help: ArgumentHelp("The item: ID, number or part of its task's words.", valueName: "ITEM"))
+    var item: String
+
+    @Option(name: .customLong("file"), help: ArgumentHelp("A file to attach (repeatable).", valueName: "PATH"))
+    var files: [String] = []
+
+    @Option(name: .customLong("link"), help: ArgumentHelp("A URL with no hash: a ticket, a dashboard (repeatable).", valueName: "URL"))
+    var links: [String] = []
+
+    @Option(name: .customLong("ref"), help: ArgumentHelp("A large file kept elsewhere, with --sha256 (repeatable, in pairs).", valueName: "URL"))
+    var references: [String] = []
+
+    @Option(name: .customLong("sha256"), help: ArgumentHelp("The SHA-256 of the --ref file.", valueName: "HEX"))
+    var hashes: [String] = []
+
+    @Option(help: ArgumentHelp("What the evidence shows.", valueName: "TEXT"))
+    var note: String?
+
+    @Option(help: ArgumentHelp("When the evidence took effect (default: now).", valueName: "DATE"))
+    var effective: String?
+
+    @Option(help: ArgumentHelp("Last day (or instant) the evidence is valid.", valueName: "DATE"))
+    var validUntil: String?
+
+    @OptionGroup var location: WorkspaceOptions
+    @OptionGroup var actor: ActorOptions
+
+    func validate() throws {
+        if references.count != hashes.count {
+            throw ValidationError("each --ref URL needs its --sha256 HEX (got \(references.count) --ref and \(hashes.count) --sha256)")
+        }
+    }
+
+    func run() throws {
+        let ledger = try location.ledger()
+        let input = Recorder.TickInput(
+            item: item,
+            files: files.map { Recorder.FileInput(path: URL(fileURLWithPath: $0).path, displayName: $0) },
+            links: links,
+            references: zip(references, hashes).map { ExternalReference(url: $0, sha256: $1) },
+            note: note, by: actor.actor(in: ledger.store.workspace),
+            effective: try effective.map { try DateArgument.parse($0, option: "--effective") },
+            validUntil: try validUntil.map { try DateArgument.parse($0, option: "--valid-until") })
+        let (record, path) = try Recorder(ledger: ledger).tick(input)
+        guard case .evidence(let evidence) = record.body else { return }
+        Console.print("Recorded \(record.id) for \(record.item ?? "") by \(record.by): \(path)")
+        for attachment in evidence.attachments {
+            Console.print("  \(attachment.name)  \(attachment.size) bytes  sha256 \(attachment.sha256)")
+        }
+        if let until = evidence.validUntil { Console.print("  valid until \(Timestamp.human(until))") }
+    }
+}

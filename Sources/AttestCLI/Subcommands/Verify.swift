@@ -1,0 +1,130 @@
+import ArgumentParser
+import AttestCore
+import Foundation
+
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Re-hash every attachment and re-read every record; optionally check a past report's digest.",
+        discussion: """
+            Exit 0 when everything matches; 3 when an attachment is missing or altered, or when --digest does not \
+            match the state as of --as-of (both are printed in the markdown report); 2 when a record cannot be read. \
+            --ref references (URL + SHA-256) are listed as not checked locally.
+            """)
+
+    @OptionGroup var location: WorkspaceOptions
+    @OptionGroup var time: TimeOptions
+    @OptionGroup var output: FormatOptions
+
+    @Option(help: ArgumentHelp("The state digest a report printed.", valueName: "HEX"))
+    var digest: String?
+
+    func validate() throws {
+        if let digest, !FileHasher.isValidHex(digest.lowercased()) {
+            throw ValidationError("--digest must be the 64-hex-digit digest a report printed")
+        }
+        if digest != nil && time.asOf == nil {
+            throw ValidationError("--digest needs the report's --as-of (printed next to the digest)")
+        }
+    }
+
+    func run() throws {
+        let asOf = try time.date()
+        var problems: [String] = []
+        var results: [VerifyJSON] = []
+        for ledger in try location.ledgers() {
+            let result = try Verification.run(ledger, asOf: asOf, expectedDigest: digest?.lowercased())
+            problems += result.problems
+            results.append(VerifyJSON(result))
+            if !output.json { printText(result) }
+        }
+        if output.json { try Console.printJSON(results) }
+        if !problems.isEmpty { throw IntegrityError(problems: problems) }
+    }
+
+    private func printText(_ result: Verification) {
+        let id = result.checklist
+        Console.print("\(id): \(result.recordCount) records read, \(result.attachmentCount) attachments re-hashed")
+        for line in result.problems { Console.print("  " + Console.paint("FAIL", .red) + " \(line)") }
+        for reference in result.unchecked { Console.print("  not checked locally: \(reference)") }
+        if let digest = result.digest {
+            Console.print("  digest as of \(Timestamp.format(result.asOf)): \(digest)"
+                + (result.digestMatches.map { $0 ? " (matches)" : " (DOES NOT MATCH)" } ?? ""))
+        }
+        if result.problems.isEmpty { Console.print("  " + Console.paint("OK", .green)) }
+    }
+}
+
+/// What `verify` found for one checklist.
+struct Verification {
+    var checklist: String
+    var asOf: Date
+    var recordCount: Int
+    var attachmentCount: Int
+    var problems: [String]
+    var unchecked: [String]
+    var digest: String?
+    var digestMatches: Bool?
+
+    static func run(_ ledger: Ledger, asOf: Date, expectedDigest: String?) throws -> Verification {
+        var hashes: [String: [(item: String, record: String, name: String)]] = [:]
+        var unchecked: [String] = []
+        for stored in ledger.records {
+            guard case .evidence(let evidence) = stored.record.body else { continue }
+            for attachment in evidence.attachments {
+                hashes[attachment.sha256, default: []].append((stored.record.item ?? "", stored.record.id, attachment.name))
+            }
+            for reference in evidence.references {
+                unchecked.append("\(stored.record.item ?? "") \(stored.record.id): \(reference.url) (sha256 \(reference.sha256))")
+            }
+        }
+        let checks = ledger.store.attachments.verify(Set(hashes.keys))
+        var problems: [String] = []
+        for (hash, check) in checks.sorted(by: { $0.key < $1.key }) where check != .intact {
+            for use in hashes[hash] ?? [] {
+                let what: String
+                switch check {
+                case .missing: what = "missing"
+                case .altered(let actual): what = "altered (now sha256 \(actual))"
+                case .intact: what = ""
+                }
+                problems.append("\(use.item) \(use.record): attachment \(use.name) \(what): \(ledger.store.attachments.relativePath(for: hash))")
+            }
+        }
+        var digest: String?
+        var matches: Bool?
+        if let expectedDigest {
+            let visible = ledger.records.filter { $0.record.recordedAt <= asOf }
+            digest = Evaluator.digest(checklistID: ledger.checklist.id, records: visible)
+            matches = digest == expectedDigest
+            if matches == false {
+                problems.append("state digest as of \(Timestamp.format(asOf)) is \(digest!), not \(expectedDigest): records were added, changed or removed since the report")
+            }
+        }
+        return Verification(checklist: ledger.checklist.id, asOf: asOf, recordCount: ledger.records.count, attachmentCount: checks.count,
+                            problems: problems, unchecked: unchecked.sorted(), digest: digest, digestMatches: matches)
+    }
+}
+
+struct VerifyJSON: Encodable {
+    var checklist: String
+    var asOf: Date
+    var records: Int
+    var attachments: Int
+    var ok: Bool
+    var problems: [String]
+    var notCheckedLocally: [String]
+    var digest: String?
+    var digestMatches: Bool?
+
+    init(_ result: Verification) {
+        checklist = result.checklist
+        asOf = result.asOf
+        records = result.recordCount
+        attachments = result.attachmentCount
+        ok = result.problems.isEmpty
+        problems = result.problems
+        notCheckedLocally = result.unchecked
+        digest = result.digest
+        digestMatches = result.digestMatches
+    }
+}

@@ -1,0 +1,191 @@
+public import Foundation
+
+/// Adds records: evidence, revocations, waivers, not-applicable marks, reviews and settings.
+/// Every input is checked before anything is written; a failure leaves nothing behind.
+public struct Recorder: Sendable {
+    public let ledger: Ledger
+    public let now: Date
+
+    public init(ledger: Ledger, now: Date = Date()) {
+        self.ledger = ledger
+        self.now = now
+    }
+
+    var store: ChecklistStore { ledger.store }
+
+    /// A file to attach: where it is, and how the user named it.
+    public struct FileInput: Sendable {
+        public var path: String
+        public var displayName: String
+        public init(path: String, displayName: String) {
+            self.path = path
+            self.displayName = displayName
+        }
+    }
+
+    public struct TickInput: Sendable {
+        public var item: String
+        public var files: [FileInput] = []
+        public var links: [String] = []
+        public var references: [ExternalReference] = []
+        public var note: String?
+        public var by: String
+        public var effective: Timestamp.Value?
+        public var validUntil: Timestamp.Value?
+
+        public init(item: String, files: [FileInput] = [], links: [String] = [], references: [ExternalReference] = [],
+                    note: String? = nil, by: String, effective: Timestamp.Value? = nil, validUntil: Timestamp.Value? = nil) {
+            self.item = item
+            self.files = files
+            self.links = links
+            self.references = references
+            self.note = note
+            self.by = by
+            self.effective = effective
+            self.validUntil = validUntil
+        }
+    }
+
+    /// Records evidence; returns the record and where it was written.
+    public func tick(_ input: TickInput) throws -> (record: Record, path: String) {
+        let item = try liveItem(input.item)
+        let by = try required(input.by, "--by")
+        let note = input.note?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if input.files.isEmpty && input.links.isEmpty && input.references.isEmpty && (note ?? "").isEmpty {
+            throw StoreError.invalidInput("evidence needs something: --file PATH, --link URL, --ref URL --sha256 HEX or --note TEXT")
+        }
+        for link in input.links + input.references.map(\.url) { try checkURL(link) }
+        for reference in input.references where !FileHasher.isValidHex(reference.sha256.lowercased()) {
+            throw StoreError.invalidInput("--sha256 \"\(reference.sha256)\" is not a SHA-256 (64 hex digits); `sha256sum FILE` prints it")
+        }
+        let effective = input.effective?.start ?? now
+        let validUntil = input.validUntil?.endExclusive
+        if let validUntil, validUntil <= effective {
+            throw StoreError.invalidInput("--valid-until \(Timestamp.human(validUntil)) is not after --effective \(Timestamp.human(effective))")
+        }
+        for file in input.files { try checkReadableFile(file) }
+
+        var attachments: [Attachment] = []
+        var created: [URL] = []
+        do {
+            for file in input.files {
+                let stored = try store.attachments.store(fileAt: file.path, displayName: file.displayName)
+                if stored.created { created.append(store.attachments.url(for: stored.sha256)) }
+                attachments.append(Attachment(name: Self.baseName(file.displayName), size: stored.size,
+                                              mediaType: MediaType.guess(fileName: file.displayName), sha256: stored.sha256))
+            }
+            let evidence = Evidence(note: (note ?? "").isEmpty ? nil : note, links: input.links, attachments: attachments,
+                                    references: input.references.map { ExternalReference(url: $0.url, sha256: $0.sha256.lowercased()) },
+                                    effective: effective, validUntil: validUntil)
+            return try write(.evidence(evidence), item: item.id, by: by)
+        } catch {
+            for url in created { unlink(url.path) }
+            throw error
+        }
+    }
+
+    /// Withdraws evidence, a waiver or a not-applicable mark.
+    public func revoke(_ reference: String, reason: String, by: String) throws -> (record: Record, path: String) {
+        let reason = try required(reason, "--reason")
+        let by = try required(by, "--by")
+        let target = try Resolver.record(reference, in: ledger.records.map(\.record), types: [.evidence, .waiver, .notApplicable])
+        if let existing = ledger.records.first(where: {
+            if case .revocation(let body) = $0.record.body { return body.target == target.id }
+            return false
+        }) {
+            throw StoreError.invalidInput("\(target.id) was revoked already by \(existing.record.by) on \(Timestamp.human(existing.record.recordedAt))")
+        }
+        return try write(.revocation(Revocation(target: target.id, reason: reason)), item: target.item, by: by)
+    }
+
+    public func waive(_ itemReference: String, reason: String, approvedBy: String, until: Timestamp.Value, by: String) throws -> (record: Record, path: String) {
+        let item = try liveItem(itemReference)
+        let reason = try required(reason, "--reason")
+        let approver = try required(approvedBy, "--approved-by")
+        let by = try required(by, "--by")
+        let end = until.endExclusive
+        guard end > now else {
+            throw StoreError.invalidInput("--until \(Timestamp.human(until.start)) has passed; a waiver must end in the future")
+        }
+        return try write(.waiver(Waiver(reason: reason, approvedBy: approver, until: end)), item: item.id, by: by)
+    }
+
+    public func markNotApplicable(_ itemReference: String, reason: String, approvedBy: String, by: String) throws -> (record: Record, path: String) {
+        let item = try liveItem(itemReference)
+        let reason = try required(reason, "--reason")
+        let approver = try required(approvedBy, "--approved-by")
+        let by = try required(by, "--by")
+        return try write(.notApplicable(NotApplicable(reason: reason, approvedBy: approver)), item: item.id, by: by)
+    }
+
+    public func review(_ reference: String, decision: Review.Decision, comment: String?, by: String) throws -> (record: Record, path: String) {
+        let by = try required(by, "--by")
+        let target = try Resolver.record(reference, in: ledger.records.map(\.record), types: [.evidence])
+        if target.by.caseInsensitiveCompare(by) == .orderedSame {
+            throw StoreError.invalidInput("\(by) submitted \(target.id) and cannot review it; a second person reviews with --by THEIR-NAME")
+        }
+        let comment = comment?.trimmingCharacters(in: .whitespacesAndNewlines)
+        return try write(.review(Review(target: target.id, decision: decision, comment: (comment ?? "").isEmpty ? nil : comment)),
+                         item: target.item, by: by)
+    }
+
+    /// Records new settings and mirrors them into the checklist file.
+    public func changeSettings(_ settings: ChecklistSettings, by: String) throws -> (record: Record, path: String) {
+        let by = try required(by, "--by")
+        return try store.withLock {
+            var checklist = try store.loadChecklist()
+            let result = try write(.settings(settings), item: nil, by: by)
+            checklist.settings = settings
+            try store.saveChecklist(checklist)
+            return result
+        }
+    }
+
+    // MARK: Helpers
+
+    private func write(_ body: Record.Body, item: String?, by: String) throws -> (record: Record, path: String) {
+        let type = Record(id: "", checklist: "", item: nil, recordedAt: now, by: "", body: body).type
+        let record = Record(id: Record.makeID(type: type, at: now), checklist: ledger.checklist.id, item: item,
+                            recordedAt: now, by: by, body: body)
+        return (record, try store.write(record))
+    }
+
+    private func liveItem(_ reference: String) throws -> ChecklistItem {
+        let item = try ledger.item(reference)
+        if item.retired {
+            throw StoreError.invalidInput("\(item.id) is retired: its row is gone from the matrix; nothing more can be recorded for it")
+        }
+        return item
+    }
+
+    private func required(_ value: String, _ option: String) throws -> String {
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw StoreError.invalidInput("\(option) must not be empty") }
+        return trimmed
+    }
+
+    private func checkURL(_ text: String) throws {
+        guard let url = URL(string: text), let scheme = url.scheme, !scheme.isEmpty, text.contains(":") else {
+            throw StoreError.invalidInput("\"\(text)\" is not a URL; give it with its scheme, e.g. https://tickets.example.com/SEC-42")
+        }
+    }
+
+    private func checkReadableFile(_ file: FileInput) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory) else {
+            throw StoreError.invalidInput("\(file.displayName): no such file; check the path given to --file")
+        }
+        if isDirectory.boolValue {
+            throw StoreError.invalidInput("\(file.displayName): is a directory; attach files one by one, or an archive of the folder")
+        }
+        guard FileManager.default.isReadableFile(atPath: file.path) else {
+            throw StoreError.unreadable(path: file.displayName, detail: "permission denied")
+        }
+    }
+
+    /// The last path component: names are metadata, never paths.
+    static func baseName(_ name: String) -> String {
+        let base = name.split(separator: "/").last.map(String.init) ?? name
+        return base.isEmpty ? "attachment" : base
+    }
+}

@@ -1,0 +1,177 @@
+public import Foundation
+
+/// Evaluates a checklist's records at a point in time, exactly as the contract's "Status of an item" says.
+public struct Evaluator: Sendable {
+    public var checklist: Checklist
+    public var records: [StoredRecord]
+
+    public init(checklist: Checklist, records: [StoredRecord]) {
+        self.checklist = checklist
+        self.records = records
+    }
+
+    /// The attachment hashes that unrevoked evidence recorded at or before `asOf` relies on.
+    public func attachmentHashes(asOf: Date) -> Set<String> {
+        let visible = records.filter { $0.record.recordedAt <= asOf }
+        let revoked = Set(visible.compactMap { stored -> String? in
+            if case .revocation(let body) = stored.record.body { return body.target }
+            return nil
+        })
+        var hashes = Set<String>()
+        for stored in visible where !revoked.contains(stored.record.id) {
+            if case .evidence(let evidence) = stored.record.body {
+                for attachment in evidence.attachments { hashes.insert(attachment.sha256) }
+            }
+        }
+        return hashes
+    }
+
+    /// Evaluates every item. `attachments` holds the check of each hash from `attachmentHashes(asOf:)`;
+    /// a hash missing from it counts as intact.
+    public func evaluate(asOf: Date, attachments: [String: AttachmentStore.Check]) -> ChecklistState {
+        let visible = records.filter { $0.record.recordedAt <= asOf }
+            .sorted { Record.isOrderedBefore($0.record, $1.record) }
+        let ordered = visible.map(\.record)
+
+        var importRecord: Record?
+        var settings = checklist.settings
+        var revocations: [String: Record] = [:]
+        var reviews: [String: Record] = [:]
+        var byItem: [String: [Record]] = [:]
+        for record in ordered {
+            switch record.body {
+            case .import: importRecord = record
+            case .settings(let value): settings = value
+            case .revocation(let body): revocations[body.target] = record
+            case .review(let body): reviews[body.target] = record  // recorded last wins
+            default: break
+            }
+            if let item = record.item { byItem[item, default: []].append(record) }
+        }
+
+        let table: [ChecklistItem]
+        if case .import(let body)? = importRecord?.body {
+            table = body.items
+        } else if records.contains(where: { $0.record.type == .import }) {
+            table = []  // the checklist was imported after asOf
+        } else {
+            table = checklist.items
+        }
+
+        let states = table.map { item in
+            evaluate(item, records: byItem[item.id] ?? [], revocations: revocations, reviews: reviews,
+                     settings: settings, asOf: asOf, attachments: attachments)
+        }
+        let references = table.flatMap { item in
+            (byItem[item.id] ?? []).flatMap { record -> [(item: String, reference: ExternalReference)] in
+                guard case .evidence(let evidence) = record.body, revocations[record.id] == nil else { return [] }
+                return evidence.references.map { (item.id, $0) }
+            }
+        }
+        return ChecklistState(
+            checklist: checklist, asOf: asOf, settings: settings, importRecord: importRecord, items: states,
+            digest: Self.digest(checklistID: checklist.id, records: visible), recordCount: visible.count,
+            externalReferences: references)
+    }
+
+    private func evaluate(
+        _ item: ChecklistItem, records: [Record], revocations: [String: Record], reviews: [String: Record],
+        settings: ChecklistSettings, asOf: Date, attachments: [String: AttachmentStore.Check]
+    ) -> ItemState {
+        let interval = item.reviewInterval ?? settings.defaultReviewInterval
+        var evidenceStates: [EvidenceState] = []
+        var waiver: Record?
+        var notApplicable: Record?
+        for record in records {
+            switch record.body {
+            case .evidence(let evidence):
+                evidenceStates.append(assess(record, evidence, item: item, interval: interval, revocations: revocations,
+                                             reviews: reviews, settings: settings, asOf: asOf, attachments: attachments))
+            case .waiver where revocations[record.id] == nil:
+                waiver = record  // recorded last wins
+            case .notApplicable where revocations[record.id] == nil:
+                notApplicable = record
+            default:
+                break
+            }
+        }
+
+        var status: ItemStatus
+        var expiresAt: Date?
+        let valid = evidenceStates.filter { $0.standing == .valid }
+        let current = evidenceStates.filter { $0.standing != .revoked && $0.standing != .superseded }
+        if item.retired {
+            status = .retired
+        } else if evidenceStates.contains(where: { $0.standing == .broken }) {
+            status = .broken
+        } else if item.kind == .notApplicable || notApplicable != nil {
+            status = .notApplicable
+        } else if case .waiver(let body)? = waiver?.body, body.until > asOf {
+            status = .waived
+            expiresAt = body.until
+        } else if !valid.isEmpty {
+            status = .complete
+            expiresAt = valid.contains { $0.validUntil == nil } ? nil : valid.compactMap(\.validUntil).max()
+        } else if evidenceStates.contains(where: { $0.standing == .superseded }) && !current.contains(where: { $0.standing == .expired }) {
+            status = .reconfirm
+        } else if current.contains(where: { $0.standing == .expired }) {
+            status = .expired
+            expiresAt = current.compactMap(\.validUntil).max()
+        } else {
+            status = .pending
+        }
+        if case .waiver(let body)? = waiver?.body, body.until <= asOf, status == .pending || status == .expired {
+            expiresAt = expiresAt ?? body.until
+        }
+        return ItemState(item: item, status: status, evidence: evidenceStates,
+                         waiver: status == .waived ? waiver : nil,
+                         notApplicable: status == .notApplicable ? notApplicable : nil,
+                         records: records, expiresAt: expiresAt)
+    }
+
+    private func assess(
+        _ record: Record, _ evidence: Evidence, item: ChecklistItem, interval: Interval?, revocations: [String: Record],
+        reviews: [String: Record], settings: ChecklistSettings, asOf: Date, attachments: [String: AttachmentStore.Check]
+    ) -> EvidenceState {
+        let validUntil = evidence.validUntil ?? interval?.added(to: evidence.effective)
+        let review = reviews[record.id]
+        let damaged = evidence.attachments.compactMap { attachment -> (attachment: Attachment, check: AttachmentStore.Check)? in
+            let check = attachments[attachment.sha256] ?? .intact
+            return check == .intact ? nil : (attachment, check)
+        }
+        let standing: EvidenceState.Standing
+        let reviewDecision: Review.Decision? = {
+            guard case .review(let body)? = review?.body, review?.by != record.by else { return nil }
+            return body.decision
+        }()
+        if let revocation = revocations[record.id], revocation.recordedAt <= asOf {
+            standing = .revoked
+        } else if !damaged.isEmpty {
+            standing = .broken
+        } else if record.recordedAt < item.lettersChangedAt {
+            standing = .superseded
+        } else if reviewDecision == .reject {
+            standing = .rejected
+        } else if settings.reviewRequired && reviewDecision != .accept {
+            standing = .awaitingReview
+        } else if evidence.effective > asOf {
+            standing = .notYetEffective
+        } else if let validUntil, validUntil <= asOf {
+            standing = .expired
+        } else {
+            standing = .valid
+        }
+        return EvidenceState(record: record, evidence: evidence, standing: standing, validUntil: validUntil,
+                             revocation: revocations[record.id], review: review, damagedAttachments: damaged)
+    }
+
+    /// SHA-256 over every record recorded at or before the evaluation time: one line per record,
+    /// `ID <TAB> SHA-256 of its bytes`, sorted by ID, after a header naming the checklist.
+    public static func digest(checklistID: String, records: [StoredRecord]) -> String {
+        var text = "attest-state-v1\t\(checklistID)\n"
+        for stored in records.sorted(by: { $0.record.id < $1.record.id }) {
+            text += "\(stored.record.id)\t\(stored.sha256)\n"
+        }
+        return FileHasher.sha256(of: Data(text.utf8))
+    }
+}

@@ -1,0 +1,135 @@
+public import Foundation
+
+/// One evidence record as evaluated at a point in time.
+public struct EvidenceState: Hashable, Sendable {
+    public enum Standing: String, Hashable, Sendable {
+        /// Counts towards `complete`.
+        case valid
+        case revoked
+        /// Its validity ended at or before the evaluation time.
+        case expired
+        /// Recorded before the customer's letters last changed.
+        case superseded
+        case awaitingReview = "awaiting-review"
+        case rejected
+        /// Takes effect after the evaluation time.
+        case notYetEffective = "not-yet-effective"
+        /// An attachment is missing or altered.
+        case broken
+    }
+
+    public var record: Record
+    public var evidence: Evidence
+    public var standing: Standing
+    /// End of validity (exclusive), nil when it does not expire.
+    public var validUntil: Date?
+    public var revocation: Record?
+    /// The review that decides (the latest), if any.
+    public var review: Record?
+    /// Attachments that are missing or altered, with what was found.
+    public var damagedAttachments: [(attachment: Attachment, check: AttachmentStore.Check)]
+
+    public static func == (lhs: EvidenceState, rhs: EvidenceState) -> Bool {
+        lhs.record == rhs.record && lhs.standing == rhs.standing && lhs.validUntil == rhs.validUntil
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(record.id) }
+}
+
+/// An item and everything that decides its status at one point in time.
+public struct ItemState: Sendable {
+    public var item: ChecklistItem
+    public var status: ItemStatus
+    /// Evidence records for the item, oldest first.
+    public var evidence: [EvidenceState]
+    /// The waiver or not-applicable record in force, if any.
+    public var waiver: Record?
+    public var notApplicable: Record?
+    /// All records about the item, oldest first.
+    public var records: [Record]
+    /// When the status stops holding by itself: the end of the last valid evidence or of the waiver.
+    public var expiresAt: Date?
+
+    public var required: Bool { item.isRequired }
+    public var validEvidence: [EvidenceState] { evidence.filter { $0.standing == .valid } }
+    public var latestEvidence: EvidenceState? { evidence.last { $0.standing != .revoked } }
+
+    /// Blocks the gate: required, not retired, not satisfied.
+    public var blocks: Bool { required && !status.isSatisfied }
+
+    /// What is missing, in words, and the command that fixes it.
+    public func explanation(checklist: String) -> (missing: String, fix: String) {
+        let tick = "attest tick \(item.id) --checklist \(checklist) --file EVIDENCE"
+        switch status {
+        case .pending:
+            if evidence.contains(where: { $0.standing == .awaitingReview }) {
+                let pendingID = evidence.last { $0.standing == .awaitingReview }?.record.id ?? "EVIDENCE-ID"
+                return ("evidence awaits a second person's review", "attest review \(pendingID) --checklist \(checklist) --accept --by REVIEWER")
+            }
+            if evidence.contains(where: { $0.standing == .rejected }) {
+                return ("the evidence was rejected in review; new evidence is needed", tick)
+            }
+            return ("no evidence recorded", tick)
+        case .expired:
+            let end = expiresAt.map { " on \(Timestamp.human($0))" } ?? ""
+            return ("all evidence expired\(end); renew it", tick)
+        case .reconfirm:
+            return ("the matrix changed the customer's letters after the evidence was recorded; re-confirm with new evidence", tick)
+        case .broken:
+            let names = evidence.flatMap { $0.damagedAttachments.map { "\($0.attachment.name) (\($0.attachment.sha256.prefix(12)))" } }
+            return ("attachment missing or altered: \(names.joined(separator: ", "))",
+                    "restore the file, or `attest revoke EVIDENCE-ID --reason TEXT` and tick again; `attest verify` lists the damage")
+        case .complete, .waived, .notApplicable, .retired:
+            return ("", "")
+        }
+    }
+}
+
+/// A checklist evaluated at one point in time.
+public struct ChecklistState: Sendable {
+    public var checklist: Checklist
+    public var asOf: Date
+    public var settings: ChecklistSettings
+    /// The import that gave the item table (nil for a checklist file written by hand).
+    public var importRecord: Record?
+    public var items: [ItemState]
+    /// The SHA-256 of the recorded state as of `asOf`; `attest verify --digest` checks it later.
+    public var digest: String
+    /// Number of records recorded at or before `asOf`.
+    public var recordCount: Int
+    /// External references (URL + hash) that cannot be checked locally.
+    public var externalReferences: [(item: String, reference: ExternalReference)]
+
+    public var source: SourceMatrix {
+        if case .import(let body)? = importRecord?.body { return body.source }
+        return checklist.source
+    }
+
+    public var parties: [String] {
+        if case .import(let body)? = importRecord?.body { return body.parties }
+        return checklist.parties
+    }
+
+    public var customerParty: String {
+        if case .import(let body)? = importRecord?.body { return body.customerParty }
+        return checklist.customerParty
+    }
+
+    public var required: [ItemState] { items.filter(\.required) }
+    public var blocking: [ItemState] { items.filter(\.blocks) }
+    public var passes: Bool { blocking.isEmpty }
+    public var broken: [ItemState] { items.filter { $0.status == .broken } }
+
+    public func count(_ status: ItemStatus, requiredOnly: Bool = true) -> Int {
+        items.filter { (!requiredOnly || $0.required) && $0.status == status }.count
+    }
+
+    /// Required items whose evidence or waiver ends within `window` of `asOf`.
+    public func dueSoon(within window: Interval) -> [ItemState] {
+        let horizon = window.added(to: asOf)
+        return items.filter { state in
+            guard state.required, state.status == .complete || state.status == .waived, let end = state.expiresAt else { return false }
+            return end <= horizon
+        }.sorted { ($0.expiresAt ?? .distantFuture, $0.item.number) < ($1.expiresAt ?? .distantFuture, $1.item.number) }
+    }
+}

@@ -1,0 +1,94 @@
+public import Foundation
+
+/// Settings that change how evidence counts; changed with `attest settings`.
+public struct ChecklistSettings: Codable, Hashable, Sendable {
+    /// Evidence counts only once another person has accepted it.
+    public var reviewRequired: Bool
+    /// Applies to items whose wording implies no interval.
+    public var defaultReviewInterval: Interval?
+    /// What `status` and the markdown report call "due soon".
+    public var dueSoonWindow: Interval
+
+    public init(reviewRequired: Bool = false, defaultReviewInterval: Interval? = nil, dueSoonWindow: Interval = Interval(30, .day)) {
+        self.reviewRequired = reviewRequired
+        self.defaultReviewInterval = defaultReviewInterval
+        self.dueSoonWindow = dueSoonWindow
+    }
+}
+
+/// The imported source matrix, copied byte for byte into the checklist folder.
+public struct SourceMatrix: Codable, Hashable, Sendable {
+    /// The copy's path relative to the checklist folder (`source/shared-responsibility.md`).
+    public var file: String
+    /// The path as given to `import`.
+    public var importedFrom: String
+    public var sha256: String
+    /// `--source-version`: a version, date or commit.
+    public var version: String?
+
+    public init(file: String, importedFrom: String, sha256: String, version: String?) {
+        self.file = file
+        self.importedFrom = importedFrom
+        self.sha256 = sha256
+        self.version = version
+    }
+}
+
+/// The checklist file, `Checklists/<id>/checklist.json`: the one file that `import` rewrites.
+public struct Checklist: Codable, Hashable, Sendable {
+    public static let fileName = "checklist.json"
+    public static let schemaVersion = "1.0"
+
+    public var schemaVersion: String
+    public var id: String
+    public var title: String
+    /// The customer's party name as found in the matrix (or `--party`).
+    public var customerParty: String
+    /// The provider's name, when known (`--provider`, or the other party of a two-party matrix).
+    public var provider: String?
+    /// All party names in header order.
+    public var parties: [String]
+    public var prefix: String
+    /// The next item number; numbers are never reused.
+    public var nextNumber: Int
+    public var source: SourceMatrix
+    public var importedAt: Date
+    public var settings: ChecklistSettings
+    public var items: [ChecklistItem]
+
+    public init(
+        id: String, title: String, customerParty: String, provider: String?, parties: [String], prefix: String,
+        nextNumber: Int, source: SourceMatrix, importedAt: Date, settings: ChecklistSettings, items: [ChecklistItem]
+    ) {
+        self.schemaVersion = Self.schemaVersion
+        self.id = id
+        self.title = title
+        self.customerParty = customerParty
+        self.provider = provider
+        self.parties = parties
+        self.prefix = prefix
+        self.nextNumber = nextNumber
+        self.source = source
+        self.importedAt = importedAt
+        self.settings = settings
+        self.items = items
+    }
+
+    /// Checklist IDs are lowercase letters, digits and hyphens.
+    public static func isValidID(_ id: String) -> Bool {
+        !id.isEmpty && id.count <= 64 && !id.hasPrefix("-") && !id.hasSuffix("-")
+            && id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    }
+
+    /// The item-ID prefix a checklist ID gives: the initials of a hyphenated ID, a one-word ID whole.
+    public static func defaultPrefix(forChecklistID id: String) -> String {
+        let words = id.split(separator: "-")
+        if words.count <= 1 { return id.uppercased() }
+        return words.compactMap { $0.first.map { String($0) } }.joined().uppercased()
+    }
+
+    /// `ACCS-07`: at least two digits.
+    public static func itemID(prefix: String, number: Int) -> String {
+        prefix + "-" + (number < 10 ? "0\(number)" : "\(number)")
+    }
+}

@@ -1,0 +1,185 @@
+public import Foundation
+
+/// Dates as the contract writes them: `YYYY-MM-DD` (a UTC day) or RFC 3339.
+///
+/// Parsing and formatting are written out by hand: records hold several timestamps each and a
+/// large workspace has 10^5 records, so this is on the hot path of every read.
+public enum Timestamp {
+    /// A parsed command-line date: a whole UTC day or an instant.
+    public enum Value: Hashable, Sendable {
+        case day(Date)
+        case instant(Date)
+
+        /// The start: the day's 00:00:00Z, or the instant.
+        public var start: Date {
+            switch self {
+            case .day(let date), .instant(let date): date
+            }
+        }
+
+        /// As an upper bound a day lasts until the next day's 00:00:00Z (exclusive).
+        public var endExclusive: Date {
+            switch self {
+            case .day(let date): date.addingTimeInterval(86_400)
+            case .instant(let date): date
+            }
+        }
+    }
+
+    /// Parses `YYYY-MM-DD` or RFC 3339 (`2026-11-27T10:15:00Z`, `…T10:15:00.250+01:00`).
+    public static func parse(_ text: String) -> Value? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 10, let (y, m, d) = parseDay(bytes), isValid(y, m, d) else { return nil }
+        let dayStart = epochSeconds(y, m, d)
+        if bytes.count == 10 { return .day(Date(timeIntervalSince1970: Double(dayStart))) }
+        guard bytes.count >= 20, bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t") || bytes[10] == UInt8(ascii: " "),
+              let hh = number(bytes, 11, 2), bytes[13] == UInt8(ascii: ":"),
+              let mm = number(bytes, 14, 2), bytes[16] == UInt8(ascii: ":"),
+              let ss = number(bytes, 17, 2), hh < 24, mm < 60, ss < 61
+        else { return nil }
+        var index = 19
+        var fraction = 0.0
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            var scale = 0.1
+            let digitsStart = index
+            while index < bytes.count, let digit = digitValue(bytes[index]) {
+                fraction += Double(digit) * scale
+                scale /= 10
+                index += 1
+            }
+            if index == digitsStart { return nil }
+        }
+        guard index < bytes.count else { return nil }
+        var offset = 0
+        switch bytes[index] {
+        case UInt8(ascii: "Z"), UInt8(ascii: "z"):
+            index += 1
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            guard index + 6 == bytes.count, let oh = number(bytes, index + 1, 2), bytes[index + 3] == UInt8(ascii: ":"),
+                  let om = number(bytes, index + 4, 2), oh < 24, om < 60
+            else { return nil }
+            offset = (oh * 3600 + om * 60) * (bytes[index] == UInt8(ascii: "+") ? 1 : -1)
+            index += 6
+        default:
+            return nil
+        }
+        guard index == bytes.count else { return nil }
+        let seconds = Double(dayStart + hh * 3600 + mm * 60 + ss - offset) + fraction
+        return .instant(Date(timeIntervalSince1970: seconds))
+    }
+
+    /// Parses a stored instant (any RFC 3339 form, or a bare day as its start).
+    public static func parseInstant(_ text: String) -> Date? { parse(text)?.start }
+
+    /// `2026-11-27T10:15:00.250Z`: the form every record stores (UTC, milliseconds).
+    public static func format(_ date: Date) -> String {
+        var millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let ms = Int(((millis % 1000) + 1000) % 1000)
+        millis -= Int64(ms)
+        let (day, secondOfDay) = splitDay(Int(millis / 1000))
+        let (y, m, d) = civil(fromDays: day)
+        return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + "T" + pad(secondOfDay / 3600, 2) + ":"
+            + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2) + "." + pad(ms, 3) + "Z"
+    }
+
+    /// `2026-11-27T10:15:00` (UTC, no zone, no fraction): the JUnit `timestamp` form.
+    public static func formatSeconds(_ date: Date) -> String {
+        String(format(date).prefix(19))
+    }
+
+    /// `2026-11-27`.
+    public static func formatDay(_ date: Date) -> String { String(format(date).prefix(10)) }
+
+    /// A compact UTC stamp for record IDs: `20261127T101500Z`.
+    public static func compact(_ date: Date) -> String {
+        let text = format(date)
+        return text.prefix(19).filter { $0 != "-" && $0 != ":" } + "Z"
+    }
+
+    /// A date as people read it in reports: the day when it is midnight UTC, else minutes.
+    public static func human(_ date: Date) -> String {
+        let text = format(date)
+        if text.hasSuffix("T00:00:00.000Z") { return String(text.prefix(10)) }
+        return String(text.prefix(16)).replacingOccurrences(of: "T", with: " ") + "Z"
+    }
+
+    // MARK: - Calendar arithmetic (proleptic Gregorian, UTC)
+
+    static func epochSeconds(_ y: Int, _ m: Int, _ d: Int) -> Int { days(fromCivil: y, m, d) * 86_400 }
+
+    static func splitDay(_ seconds: Int) -> (day: Int, second: Int) {
+        let day = Int((Double(seconds) / 86_400).rounded(.down))
+        return (day, seconds - day * 86_400)
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's algorithm).
+    static func days(fromCivil year: Int, _ month: Int, _ day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civil(fromDays z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    static func isValid(_ y: Int, _ m: Int, _ d: Int) -> Bool {
+        guard (1...12).contains(m), d >= 1 else { return false }
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+        let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        return d <= lengths[m - 1]
+    }
+
+    /// Adds calendar months, clamping the day to the target month's length (Jan 31 + 1m = Feb 28).
+    static func addingMonths(_ months: Int, to date: Date) -> Date {
+        let total = Int((date.timeIntervalSince1970).rounded(.down))
+        let fraction = date.timeIntervalSince1970 - Double(total)
+        let (day, second) = splitDay(total)
+        let (y, m, d) = civil(fromDays: day)
+        let index = y * 12 + (m - 1) + months
+        let ny = Int((Double(index) / 12).rounded(.down))
+        let nm = index - ny * 12 + 1
+        var nd = d
+        while !isValid(ny, nm, nd) { nd -= 1 }
+        return Date(timeIntervalSince1970: Double(days(fromCivil: ny, nm, nd) * 86_400 + second) + fraction)
+    }
+
+    private static func parseDay(_ b: [UInt8]) -> (Int, Int, Int)? {
+        guard let y = number(b, 0, 4), b[4] == UInt8(ascii: "-"), let m = number(b, 5, 2), b[7] == UInt8(ascii: "-"),
+              let d = number(b, 8, 2)
+        else { return nil }
+        return (y, m, d)
+    }
+
+    private static func number(_ b: [UInt8], _ start: Int, _ count: Int) -> Int? {
+        guard start + count <= b.count else { return nil }
+        var value = 0
+        for i in start..<(start + count) {
+            guard let digit = digitValue(b[i]) else { return nil }
+            value = value * 10 + digit
+        }
+        return value
+    }
+
+    private static func digitValue(_ byte: UInt8) -> Int? {
+        byte >= 48 && byte <= 57 ? Int(byte - 48) : nil
+    }
+
+    private static func pad(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+    }
+}

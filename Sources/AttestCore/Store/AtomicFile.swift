@@ -1,0 +1,77 @@
+public import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes files whole or not at all: a temporary file (its name starts with `.`, so no reader takes it
+/// for a record) is written, flushed and then renamed or linked into place.
+public enum AtomicFile {
+    public enum Mode: Sendable {
+        /// Replace whatever is there (the checklist file, caches).
+        case replace
+        /// Fail if the name exists: records are never rewritten.
+        case createNew
+    }
+
+    /// Writes `data` to `url`. `displayPath` is how errors name the file.
+    public static func write(_ data: Data, to url: URL, mode: Mode, displayPath: String? = nil) throws {
+        let display = displayPath ?? url.path
+        let directory = url.deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError.writeFailed(path: display, detail: "cannot create \(directory.path): \(error.localizedDescription)")
+        }
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: .min ... .max)).tmp")
+        do {
+            try writeAll(data, to: temporary.path)
+            switch mode {
+            case .replace:
+                guard rename(temporary.path, url.path) == 0 else { throw PosixError(call: "rename", code: errno) }
+            case .createNew:
+                guard link(temporary.path, url.path) == 0 else { throw PosixError(call: "link", code: errno) }
+                unlink(temporary.path)
+            }
+        } catch let error as PosixError {
+            unlink(temporary.path)
+            if error.code == EEXIST {
+                throw StoreError.writeFailed(path: display, detail: "a file of that name exists already and records are never overwritten")
+            }
+            throw StoreError.writeFailed(path: display, detail: error.description)
+        }
+    }
+
+    /// Writes through POSIX calls so that ENOSPC and EFBIG (with SIGXFSZ ignored) come back as errors.
+    static func writeAll(_ data: Data, to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw PosixError(call: "open", code: errno) }
+        var failure: PosixError?
+        data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = PosixError(call: "write", code: errno)
+                    return
+                }
+                offset += written
+            }
+        }
+        if failure == nil && fsync(fd) != 0 { failure = PosixError(call: "fsync", code: errno) }
+        if close(fd) != 0 && failure == nil { failure = PosixError(call: "close", code: errno) }
+        if let failure {
+            unlink(path)
+            throw failure
+        }
+    }
+}
+
+/// A failed system call, named.
+struct PosixError: Error, CustomStringConvertible {
+    var call: String
+    var code: Int32
+    var description: String { "\(call): \(String(cString: strerror(code)))" }
+}

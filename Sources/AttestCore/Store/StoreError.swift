@@ -1,0 +1,72 @@
+public import Foundation
+
+/// What can go wrong reading or writing a workspace. Messages read like compiler diagnostics:
+/// `PATH:LINE:COL: error: what is wrong`, then what to do.
+public enum StoreError: Error, LocalizedError, Sendable, Equatable {
+    /// No workspace found from the current directory upwards.
+    case noWorkspace(start: String)
+    case noChecklist(workspace: String)
+    case unknownChecklist(id: String, known: [String])
+    case checklistRequired(known: [String])
+    case invalidChecklistID(String)
+    /// A JSON file that does not parse or does not match its schema.
+    case malformed(path: String, line: Int?, column: Int?, detail: String)
+    /// A record written by a newer attest.
+    case newerSchema(path: String, version: String)
+    case unreadable(path: String, detail: String)
+    case writeFailed(path: String, detail: String)
+    case unknownItem(reference: String, suggestions: [String])
+    case ambiguousItem(reference: String, candidates: [String])
+    case unknownRecord(reference: String, suggestions: [String])
+    case ambiguousRecord(reference: String, candidates: [String])
+    case invalidInput(String)
+
+    public var errorDescription: String? {
+        switch self {
+        case .noWorkspace(let start):
+            return "\(start): error: not inside an attest workspace (no Checklists/ folder here or above); run `attest init` here, or pass --workspace DIR"
+        case .noChecklist(let workspace):
+            return "\(workspace)/Checklists: error: no checklist yet; import a matrix with `attest import MATRIX --checklist ID`"
+        case .unknownChecklist(let id, let known):
+            return "error: no checklist \"\(id)\"" + (known.isEmpty ? "; import one with `attest import MATRIX --checklist \(id)`" : "; the workspace has: \(known.joined(separator: ", "))")
+        case .checklistRequired(let known):
+            return "error: the workspace has several checklists (\(known.joined(separator: ", "))); say which with --checklist ID"
+        case .invalidChecklistID(let id):
+            return "error: \"\(id)\" is not a checklist ID; use lowercase letters, digits and hyphens (e.g. adobe-commerce-cloud-service)"
+        case .malformed(let path, let line, let column, let detail):
+            return "\(Self.location(path, line, column)): error: \(detail); fix or remove the file (records are never rewritten by attest: a correction is a new record)"
+        case .newerSchema(let path, let version):
+            return "\(path): error: schemaVersion \(version) is newer than this attest reads (\(Record.supportedMajor).x); upgrade attest"
+        case .unreadable(let path, let detail):
+            return "\(path): error: cannot read: \(detail)"
+        case .writeFailed(let path, let detail):
+            return "\(path): error: could not write: \(detail); nothing was recorded"
+        case .unknownItem(let reference, let suggestions):
+            return "error: no item matches \"\(reference)\"" + Self.didYouMean(suggestions) + "; `attest list` shows the items"
+        case .ambiguousItem(let reference, let candidates):
+            return "error: \"\(reference)\" matches several items: \(candidates.joined(separator: ", ")); use the ID"
+        case .unknownRecord(let reference, let suggestions):
+            return "error: no record has the ID \"\(reference)\"" + Self.didYouMean(suggestions) + "; `attest show ITEM` lists an item's records"
+        case .ambiguousRecord(let reference, let candidates):
+            return "error: \"\(reference)\" matches several records: \(candidates.joined(separator: ", ")); give more of the ID"
+        case .invalidInput(let message):
+            return "error: " + message
+        }
+    }
+
+    static func location(_ path: String, _ line: Int?, _ column: Int?) -> String {
+        guard let line else { return path }
+        return "\(path):\(line):\(column ?? 1)"
+    }
+
+    static func didYouMean(_ suggestions: [String]) -> String {
+        suggestions.isEmpty ? "" : "; did you mean \(suggestions.map { "\($0)" }.joined(separator: " or "))?"
+    }
+}
+
+/// An attachment that is missing or no longer matches its hash: exit code 3, not 2.
+public struct IntegrityError: Error, LocalizedError, Sendable {
+    public var problems: [String]
+    public init(problems: [String]) { self.problems = problems }
+    public var errorDescription: String? { problems.joined(separator: "\n") }
+}

@@ -1,0 +1,338 @@
+public import AttestCore
+public import Foundation
+
+/// One row of a responsibility table, with its meaning.
+public struct MatrixRow: Hashable, Sendable {
+    public var section: String
+    public var task: String
+    /// Party name as the header spells it, to normalized letters.
+    public var responsibility: [String: String]
+    public var customerLetters: String
+    public var kind: ItemKind
+    public var notes: [String]
+    public var line: Int
+    /// The row came from a table with one column naming the responsible party.
+    public var singleColumn: Bool
+    /// Values that could not be read as letters, by party (reported by lint, kept out of `responsibility`).
+    public var unreadable: [String: String]
+
+    /// How re-imports match rows: normalized section and task.
+    public var key: String { Self.key(section: section, task: task) }
+
+    public static func key(section: String, task: String) -> String {
+        func normalize(_ text: String) -> String {
+            text.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(String.init).joined()
+        }
+        return normalize(section) + "/" + normalize(task)
+    }
+}
+
+/// A matrix read from a file: the rows that became items, the tables that did not, and warnings.
+public struct ParsedMatrix: Sendable {
+    public struct SkippedTable: Hashable, Sendable {
+        public var line: Int
+        public var section: String
+        public var reason: String
+
+        public var description: String {
+            "line \(line)" + (section.isEmpty ? "" : " (\(section))") + ": \(reason)"
+        }
+    }
+
+    public var rows: [MatrixRow]
+    public var skipped: [SkippedTable]
+    public var warnings: [String]
+    /// Every party name, in order of first appearance.
+    public var parties: [String]
+    /// The customer's name as the (first) matrix header spells it.
+    public var customerParty: String
+    public var provider: String?
+    /// How many tables were read as responsibility tables.
+    public var tableCount: Int
+    /// The page's title, if it has one.
+    public var title: String?
+}
+
+/// Reads a matrix file into rows: finds the customer column per table, reads letters, skips tables that
+/// are not responsibility tables.
+public struct MatrixReader: Sendable {
+    public var party: String?
+    public var provider: String?
+    public var taskColumn: String?
+
+    public init(party: String? = nil, provider: String? = nil, taskColumn: String? = nil) {
+        self.party = party
+        self.provider = provider
+        self.taskColumn = taskColumn
+    }
+
+    /// Reads `url`; `path` is how messages name it (as the user gave it).
+    public func read(contentsOf url: URL, path: String) throws -> ParsedMatrix {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { throw ImportError.fileNotFound(path: path) }
+        if isDirectory.boolValue { throw ImportError.unreadable(path: path, detail: "is a directory; give the matrix file") }
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch { throw ImportError.unreadable(path: path, detail: error.localizedDescription) }
+        return try read(data: data, fileName: url.lastPathComponent, path: path)
+    }
+
+    public func read(data: Data, fileName: String, path: String) throws -> ParsedMatrix {
+        guard var text = String(data: data, encoding: .utf8) else { throw ImportError.notText(path: path) }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        let document = try MatrixDocument.parse(text: text, fileName: fileName, path: path)
+        return try interpret(document, path: path)
+    }
+
+    func interpret(_ document: MatrixDocument, path: String) throws -> ParsedMatrix {
+        var rows: [MatrixRow] = []
+        var skipped: [ParsedMatrix.SkippedTable] = []
+        var warnings: [String] = []
+        var parties: [String] = []
+        var customerParty: String?
+        var allPartyNames: [String] = []
+        var tableCount = 0
+        var seen: [String: Int] = [:]
+
+        for table in document.tables {
+            let headers = table.header.map(Vocabulary.normalizedHeader)
+            let spelled = table.header.map { Markup.plain($0).text }
+            guard !table.rows.isEmpty else {
+                skipped.append(.init(line: table.line, section: table.section, reason: "the table has no rows"))
+                continue
+            }
+            let layout: TableLayout
+            switch self.layout(of: table, headers: headers) {
+            case .success(let found): layout = found
+            case .failure(let reason):
+                allPartyNames.append(contentsOf: spelled.filter { !$0.isEmpty })
+                skipped.append(.init(line: table.line, section: table.section, reason: reason))
+                continue
+            }
+            tableCount += 1
+            let read = try readRows(of: table, layout: layout, spelled: spelled, footnotes: document.footnotes, path: path)
+            if customerParty == nil { customerParty = read.customerName }
+            for name in read.parties where !parties.contains(name) { parties.append(name) }
+            warnings.append(contentsOf: read.warnings)
+            for row in read.rows {
+                if let first = seen[row.key] {
+                    let previous = rows[first]
+                    let same = previous.responsibility == row.responsibility
+                    warnings.append("\(path):\(row.line):1: warning: row duplicates line \(previous.line) (\"\(row.task)\")"
+                        + (same ? "; merged" : " with other letters; the first is kept"))
+                    rows[first].notes.append(contentsOf: row.notes.filter { !previous.notes.contains($0) })
+                    continue
+                }
+                seen[row.key] = rows.count
+                rows.append(row)
+            }
+        }
+
+        if tableCount == 0 {
+            if let party {
+                throw ImportError.partyNotFound(path: path, party: party, found: Array(NSOrderedSet(array: allPartyNames)) as? [String] ?? [])
+            }
+            if let taskColumn, !document.tables.isEmpty {
+                let headers = document.tables.flatMap { $0.header.map { Markup.plain($0).text } }
+                throw ImportError.taskColumnNotFound(path: path, line: document.tables[0].line, column: taskColumn, headers: headers)
+            }
+            throw ImportError.noResponsibilityTable(path: path, skipped: skipped.map(\.description))
+        }
+        let customer = customerParty ?? "Customer"
+        let provider = self.provider ?? parties.first { $0 != customer && !$0.isEmpty }
+        return ParsedMatrix(rows: rows, skipped: skipped, warnings: warnings, parties: parties, customerParty: customer,
+                            provider: provider, tableCount: tableCount, title: document.title)
+    }
+
+    // MARK: Layout
+
+    enum TableLayout {
+        /// A column per party; `customer` is the customer's column.
+        case partyColumns(task: Int, customer: Int, parties: [Int])
+        /// One column names the responsible party.
+        case singleColumn(task: Int, responsibility: Int)
+    }
+
+    enum LayoutResult {
+        case success(TableLayout)
+        case failure(String)
+    }
+
+    private func layout(of table: RawTable, headers: [String]) -> LayoutResult {
+        let customerNames = party.map { [$0.lowercased()] } ?? Vocabulary.customerHeaders
+        let customer = headers.firstIndex { customerNames.contains($0) }
+        let idColumns = Set(headers.indices.filter { Vocabulary.isIDHeader(headers[$0]) })
+
+        if let customer {
+            guard let task = taskColumnIndex(headers, table: table, excluding: idColumns.union([customer])) else {
+                return .failure("no column named \"\(taskColumn ?? "")\"")
+            }
+            let parties = headers.indices.filter { index in
+                index != task && !idColumns.contains(index) && (index == customer || !isContextColumn(headers[index]))
+            }
+            return .success(.partyColumns(task: task, customer: customer, parties: parties))
+        }
+        if let responsibility = headers.firstIndex(where: { Vocabulary.responsibilityHeaders.contains($0) }) {
+            guard let task = taskColumnIndex(headers, table: table, excluding: idColumns.union([responsibility])) else {
+                return .failure("no column named \"\(taskColumn ?? "")\"")
+            }
+            return .success(.singleColumn(task: task, responsibility: responsibility))
+        }
+        let shown = table.header.map { Markup.plain($0).text }.map { "\"\($0)\"" }.joined(separator: ", ")
+        if looksTransposed(table) {
+            return .failure("its cells name parties but no column is the customer's (transposed: rows are layers, columns are areas); headers \(shown)")
+        }
+        if let party {
+            return .failure("no column named \"\(party)\"; headers \(shown)")
+        }
+        return .failure("no customer column and no Responsibility column; headers \(shown) (name the customer's column with --party NAME)")
+    }
+
+    private func isContextColumn(_ header: String) -> Bool {
+        let words = Set(header.split(whereSeparator: { !$0.isLetter }).map(String.init))
+        return !words.isDisjoint(with: Vocabulary.contextWords)
+    }
+
+    /// Cells that are party names (`Customer`, `Shared`, `IBM`) rather than letters: a transposed matrix.
+    private func looksTransposed(_ table: RawTable) -> Bool {
+        let values = table.rows.flatMap { $0.cells.dropFirst() }.map { Markup.plain($0).text.lowercased() }
+        let named = values.filter { Vocabulary.customerHeaders.contains($0) || $0 == "shared" }
+        return !values.isEmpty && named.count * 2 >= values.count
+    }
+
+    /// The task column: `--task-column`; else one named exactly Task, Activity, Area, Control, Process (in that order);
+    /// else one whose name contains such a word and is not an ID or context column; else the first that is not a party.
+    private func taskColumnIndex(_ headers: [String], table: RawTable, excluding excluded: Set<Int>) -> Int? {
+        if let taskColumn {
+            return headers.firstIndex(of: Vocabulary.normalizedHeader(taskColumn))
+        }
+        let candidates = headers.indices.filter { !excluded.contains($0) }
+        for name in Vocabulary.taskHeaders {
+            if let exact = candidates.first(where: { headers[$0] == name }) { return exact }
+        }
+        for name in Vocabulary.taskHeaders {
+            if let containing = candidates.first(where: { index in
+                let words = headers[index].split(whereSeparator: { !$0.isLetter }).map(String.init)
+                return words.contains(name) && !words.contains(where: { ["domain", "category", "group", "family"].contains($0) })
+            }) {
+                return containing
+            }
+        }
+        // The first column whose values are not RACI letters.
+        return candidates.first { index in
+            let values = table.rows.prefix(20).compactMap { index < $0.cells.count ? $0.cells[index] : nil }
+            let readable = values.filter { Vocabulary.letters($0) != nil }
+            return readable.count * 2 < max(values.count, 1) || values.allSatisfy { Markup.plain($0).text.count > 12 }
+        } ?? candidates.first
+    }
+
+    // MARK: Rows
+
+    struct TableRows {
+        var rows: [MatrixRow]
+        var parties: [String]
+        var customerName: String
+        var warnings: [String]
+    }
+
+    private func readRows(of table: RawTable, layout: TableLayout, spelled: [String], footnotes: [String: String],
+                          path: String) throws -> TableRows {
+        var rows: [MatrixRow] = []
+        var warnings: [String] = []
+        func cell(_ row: RawTable.Row, _ index: Int) -> String { index < row.cells.count ? row.cells[index] : "" }
+        func column(_ row: RawTable.Row, _ index: Int) -> Int { index < row.columns.count ? row.columns[index] : 1 }
+        func note(for markers: [String]) -> [String] {
+            markers.compactMap { marker in (table.footnotes[marker] ?? footnotes[marker]).map { "[\(marker)] \($0)" } }
+        }
+
+        switch layout {
+        case .partyColumns(let taskIndex, let customerIndex, let partyIndices):
+            let names = partyIndices.map { spelled[$0].isEmpty ? "Column \($0 + 1)" : spelled[$0] }
+            let customerName = spelled[customerIndex]
+            for row in table.rows {
+                let task = Markup.plain(cell(row, taskIndex))
+                var markers = task.footnotes
+                var responsibility: [String: String] = [:]
+                var unreadable: [String: String] = [:]
+                var notes: [String] = []
+                for (position, index) in partyIndices.enumerated() {
+                    let raw = cell(row, index)
+                    let plain = Markup.plain(raw)
+                    markers.append(contentsOf: plain.footnotes)
+                    if let letters = Vocabulary.letters(raw) {
+                        responsibility[names[position]] = letters
+                    } else if Vocabulary.normalizedHeader(table.header[index]).hasSuffix("responsibilities") {
+                        // A column of duties written out in words: the party holds them.
+                        responsibility[names[position]] = "R"
+                        notes.append("\(names[position]): \(plain.text)")
+                    } else if index == customerIndex {
+                        throw ImportError.unreadableLetters(path: path, line: row.line, column: column(row, index),
+                                                            party: names[position], value: plain.text)
+                    } else {
+                        responsibility[names[position]] = ""
+                        unreadable[names[position]] = plain.text
+                        warnings.append("\(path):\(row.line):\(column(row, index)): warning: \(names[position]): \"\(plain.text)\" is not a RACI value; read as empty (`attest lint` lists it)")
+                    }
+                }
+                if task.text.isEmpty {
+                    if responsibility.values.allSatisfy(\.isEmpty) && unreadable.isEmpty { continue }
+                    warnings.append("\(path):\(row.line):1: warning: row has letters but no task text; skipped")
+                    continue
+                }
+                let letters = responsibility[customerName] ?? ""
+                rows.append(MatrixRow(
+                    section: table.section, task: task.text, responsibility: responsibility, customerLetters: letters,
+                    kind: ItemKind(customerLetters: letters), notes: notes + note(for: markers), line: row.line,
+                    singleColumn: false, unreadable: unreadable))
+            }
+            return TableRows(rows: rows, parties: names, customerName: customerName, warnings: warnings)
+
+        case .singleColumn(let taskIndex, let responsibilityIndex):
+            let customerNames = Set(Vocabulary.customerHeaders + (party.map { [$0.lowercased()] } ?? []))
+            var customerName = party ?? "Customer"
+            var providerCounts: [String: Int] = [:]
+            let named = table.rows.map { Vocabulary.namedParties(cell($0, responsibilityIndex), customerNames: customerNames) }
+            for (row, list) in zip(table.rows, named) {
+                for value in list {
+                    if case .party(let name) = value { providerCounts[name, default: 0] += 1 }
+                    if case .customer = value,
+                       let spelledName = Markup.plain(cell(row, responsibilityIndex)).text
+                        .split(whereSeparator: { ",/;\n".contains($0) }).map({ $0.trimmingCharacters(in: .whitespaces) })
+                        .first(where: { customerNames.contains($0.lowercased()) }) {
+                        customerName = spelledName
+                    }
+                }
+            }
+            let providerName = provider ?? providerCounts.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
+            var parties = [customerName]
+            if let providerName { parties.append(providerName) }
+            for name in providerCounts.keys.sorted() where !parties.contains(name) { parties.append(name) }
+            for (row, list) in zip(table.rows, named) {
+                let task = Markup.plain(cell(row, taskIndex))
+                guard !task.text.isEmpty else { continue }
+                var responsibility: [String: String] = [:]
+                var kind = ItemKind.inherited
+                var notes = note(for: task.footnotes)
+                for value in list {
+                    switch value {
+                    case .customer:
+                        responsibility[customerName] = "R"
+                    case .shared:
+                        responsibility[customerName] = "R"
+                        if let providerName { responsibility[providerName] = "R" }
+                    case .party(let name):
+                        responsibility[name] = "R"
+                    case .notApplicable:
+                        kind = .notApplicable
+                        notes.append("Not applicable: " + Markup.plain(cell(row, responsibilityIndex)).text)
+                    }
+                }
+                let letters = responsibility[customerName] ?? ""
+                if kind != .notApplicable { kind = ItemKind(customerLetters: letters) }
+                rows.append(MatrixRow(
+                    section: table.section, task: task.text, responsibility: responsibility, customerLetters: letters,
+                    kind: kind, notes: notes, line: row.line, singleColumn: true, unreadable: [:]))
+            }
+            return TableRows(rows: rows, parties: parties, customerName: customerName, warnings: warnings)
+        }
+    }
+}

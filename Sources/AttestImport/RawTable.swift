@@ -1,0 +1,22 @@
+/// A table as found in the source, before any meaning is given to its cells.
+struct RawTable: Sendable {
+    struct Row: Sendable {
+        /// Raw cell contents (markup kept).
+        var cells: [String]
+        /// 1-based line of the row; cells' 1-based columns where known.
+        var line: Int
+        var columns: [Int]
+    }
+
+    enum Shape: String, Sendable { case pipe = "pipe table", html = "HTML table", csv = "CSV" }
+
+    var shape: Shape
+    var header: [String]
+    var rows: [Row]
+    /// 1-based line of the header row.
+    var line: Int
+    /// The nearest heading above the table, plain text.
+    var section: String
+    /// Footnote texts by marker, from the table's footer or the lines right after it.
+    var footnotes: [String: String]
+}

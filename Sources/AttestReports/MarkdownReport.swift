@@ -1,0 +1,263 @@
+public import AttestCore
+public import Foundation
+
+/// The markdown audit summary for auditors: verdict first, then counts, obligations, evidence, waivers,
+/// what expires soon, the items the customer does not own, anomalies, the source and the state digest.
+/// Every piece of input text goes through `cell` or `text`, so that nothing can break a table or inject HTML.
+public struct MarkdownReport: Sendable {
+    public var state: ChecklistState
+    /// The due-soon window (default: the checklist's setting).
+    public var window: Interval
+
+    public init(state: ChecklistState, window: Interval? = nil) {
+        self.state = state
+        self.window = window ?? state.settings.dueSoonWindow
+    }
+
+    public func render() -> String {
+        var out: [String] = []
+        let checklist = state.checklist
+        let id = checklist.id
+        let required = state.required
+        let unsatisfied = state.blocking.count
+        out.append("# Compliance report: \(text(checklist.title))")
+        out.append("")
+        let verdict = state.passes ? "**Verdict: PASS**" : "**Verdict: FAIL**"
+        let detail = state.passes
+            ? "all \(required.count) obligations are complete, waived or not applicable"
+            : "\(unsatisfied) of \(required.count) obligations are not satisfied"
+        out.append("\(verdict): \(detail) as of \(Timestamp.format(state.asOf)).")
+        out.append("")
+        out.append("Checklist `\(id)`, customer party \(text(state.customerParty)), \(state.recordCount) records.")
+        out.append("")
+
+        out.append("## Counts")
+        out.append("")
+        out.append("| Status | Obligations |")
+        out.append("| --- | ---: |")
+        for status in ItemStatus.allCases where status != .retired {
+            out.append("| \(status.rawValue) | \(state.count(status)) |")
+        }
+        out.append("| **total** | **\(required.count)** |")
+        out.append("")
+
+        appendObligations(&out)
+        appendEvidence(&out)
+        appendWaivers(&out)
+        appendDueSoon(&out)
+        appendOthers(&out)
+        appendAnomalies(&out)
+
+        out.append("## Source matrix")
+        out.append("")
+        let source = state.source
+        out.append("| | |")
+        out.append("| --- | --- |")
+        out.append("| File | \(cell(source.file)) |")
+        out.append("| Imported from | \(cell(source.importedFrom)) |")
+        out.append("| SHA-256 | `\(source.sha256)` |")
+        out.append("| Version | \(cell(source.version ?? "not given")) |")
+        if let record = state.importRecord {
+            out.append("| Imported | \(Timestamp.format(record.recordedAt)) by \(cell(record.by)) |")
+        }
+        out.append("")
+
+        out.append("## State digest")
+        out.append("")
+        out.append("SHA-256 of the \(state.recordCount) records recorded at or before \(Timestamp.format(state.asOf)):")
+        out.append("")
+        out.append("`\(state.digest)`")
+        out.append("")
+        out.append("To check later that nothing changed: `attest verify --checklist \(id) --digest \(state.digest) --as-of \(Timestamp.format(state.asOf))`")
+        out.append("")
+        return out.joined(separator: "\n")
+    }
+
+    private var parties: [String] { state.parties }
+
+    private func letters(_ item: ChecklistItem, _ party: String) -> String {
+        guard let value = item.responsibility[party] else { return "" }
+        return value.isEmpty ? "" : value
+    }
+
+    private func appendObligations(_ out: inout [String]) {
+        out.append("## Obligations")
+        out.append("")
+        let header = ["ID", "Task", "Status"] + parties.map(cell) + ["Evidence", "Latest evidence", "Valid until"]
+        out.append("| " + header.joined(separator: " | ") + " |")
+        out.append("|" + String(repeating: " --- |", count: header.count))
+        for item in state.required {
+            let latest = item.latestEvidence.map { "\(Timestamp.human($0.record.recordedAt)) by \(cell($0.record.by))" } ?? "none"
+            let valid: String
+            switch item.status {
+            case .complete: valid = item.expiresAt.map(Timestamp.human) ?? "no expiry"
+            case .waived: valid = item.expiresAt.map { "waived until \(Timestamp.human($0))" } ?? ""
+            case .expired: valid = item.expiresAt.map { "expired \(Timestamp.human($0))" } ?? "expired"
+            default: valid = ""
+            }
+            let count = item.evidence.filter { $0.standing != .revoked }.count
+            let row = [item.item.id, cell(item.item.task), "**\(item.status.rawValue)**"] + parties.map { letters(item.item, $0) }
+                + [String(count), latest, valid]
+            out.append("| " + row.joined(separator: " | ") + " |")
+        }
+        out.append("")
+    }
+
+    private func appendEvidence(_ out: inout [String]) {
+        let withEvidence = state.items.filter { !$0.evidence.isEmpty }
+        out.append("## Evidence")
+        out.append("")
+        if withEvidence.isEmpty {
+            out.append("No evidence recorded.")
+            out.append("")
+            return
+        }
+        for item in withEvidence {
+            out.append("### \(item.item.id): \(text(item.item.task))")
+            out.append("")
+            for evidence in item.evidence {
+                let record = evidence.record
+                var line = "- `\(record.id)` recorded \(Timestamp.format(record.recordedAt)) by \(text(record.by)), "
+                    + "effective \(Timestamp.human(evidence.evidence.effective))"
+                if let until = evidence.validUntil { line += ", valid until \(Timestamp.human(until))" }
+                line += ": **\(evidence.standing.rawValue)**"
+                out.append(line)
+                if let note = evidence.evidence.note { out.append("  - note: \(text(note))") }
+                for attachment in evidence.evidence.attachments {
+                    let damage = evidence.damagedAttachments.first { $0.attachment == attachment }
+                    let flag = damage.map { $0.check == .missing ? " — **MISSING**" : " — **ALTERED**" } ?? ""
+                    out.append("  - attachment \(text(attachment.name)), \(attachment.size) bytes, \(text(attachment.mediaType)), SHA-256 `\(attachment.sha256)`\(flag)")
+                }
+                for link in evidence.evidence.links { out.append("  - link: \(text(link))") }
+                for reference in evidence.evidence.references {
+                    out.append("  - reference: \(text(reference.url)), SHA-256 `\(reference.sha256)` (not checked locally)")
+                }
+                if let revocation = evidence.revocation, case .revocation(let body) = revocation.body {
+                    out.append("  - revoked \(Timestamp.format(revocation.recordedAt)) by \(text(revocation.by)): \(text(body.reason))")
+                }
+                if let review = evidence.review, case .review(let body) = review.body {
+                    out.append("  - \(body.decision == .accept ? "accepted" : "rejected") \(Timestamp.format(review.recordedAt)) by \(text(review.by))"
+                        + (body.comment.map { ": \(text($0))" } ?? ""))
+                }
+            }
+            out.append("")
+        }
+    }
+
+    private func appendWaivers(_ out: inout [String]) {
+        out.append("## Waivers and not-applicable items")
+        out.append("")
+        let items = state.items.filter { $0.status == .waived || $0.status == .notApplicable }
+        if items.isEmpty {
+            out.append("None.")
+            out.append("")
+            return
+        }
+        out.append("| ID | Task | Status | Reason | Approved by | Until | Recorded |")
+        out.append("| --- | --- | --- | --- | --- | --- | --- |")
+        for item in items {
+            var reason = "", approver = "", until = "", recorded = "by the source matrix"
+            if case .waiver(let body)? = item.waiver?.body, let record = item.waiver {
+                (reason, approver, until) = (body.reason, body.approvedBy, Timestamp.human(body.until))
+                recorded = "\(Timestamp.format(record.recordedAt)) by \(cell(record.by))"
+            } else if case .notApplicable(let body)? = item.notApplicable?.body, let record = item.notApplicable {
+                (reason, approver, until) = (body.reason, body.approvedBy, "no expiry")
+                recorded = "\(Timestamp.format(record.recordedAt)) by \(cell(record.by))"
+            } else {
+                reason = item.item.notes.first { $0.hasPrefix("Not applicable") } ?? "the matrix marks it not applicable"
+                (approver, until) = ("source matrix", "no expiry")
+            }
+            out.append("| \(item.item.id) | \(cell(item.item.task)) | \(item.status.rawValue) | \(cell(reason)) | \(cell(approver)) | \(until) | \(recorded) |")
+        }
+        out.append("")
+    }
+
+    private func appendDueSoon(_ out: inout [String]) {
+        out.append("## Due within \(window)")
+        out.append("")
+        let due = state.dueSoon(within: window)
+        if due.isEmpty {
+            out.append("Nothing expires before \(Timestamp.human(window.added(to: state.asOf))).")
+            out.append("")
+            return
+        }
+        out.append("| ID | Task | Status | Ends |")
+        out.append("| --- | --- | --- | --- |")
+        for item in due {
+            out.append("| \(item.item.id) | \(cell(item.item.task)) | \(item.status.rawValue) | \(Timestamp.human(item.expiresAt!)) |")
+        }
+        out.append("")
+    }
+
+    private func appendOthers(_ out: inout [String]) {
+        let groups: [(String, [ItemState])] = [
+            ("Consulted", state.items.filter { $0.item.kind == .consulted && !$0.item.retired }),
+            ("Informed", state.items.filter { $0.item.kind == .informed && !$0.item.retired }),
+            ("Inherited (the provider's)", state.items.filter { $0.item.kind == .inherited && !$0.item.retired }),
+            ("Not applicable by the matrix", state.items.filter { $0.item.kind == .notApplicable && !$0.item.retired }),
+            ("Retired (gone from the matrix; records kept)", state.items.filter(\.item.retired)),
+        ]
+        out.append("## Items the customer does not own")
+        out.append("")
+        for (title, items) in groups where !items.isEmpty {
+            out.append("### \(title): \(items.count)")
+            out.append("")
+            out.append("| ID | Task | Section | " + parties.map(cell).joined(separator: " | ") + " |")
+            out.append("|" + String(repeating: " --- |", count: 3 + parties.count))
+            for item in items {
+                out.append("| \(item.item.id) | \(cell(item.item.task)) | \(cell(item.item.section)) | "
+                    + parties.map { letters(item.item, $0) }.joined(separator: " | ") + " |")
+            }
+            out.append("")
+        }
+    }
+
+    private func appendAnomalies(_ out: inout [String]) {
+        out.append("## RACI anomalies")
+        out.append("")
+        let findings = state.items.filter { !$0.item.retired }.flatMap { item in
+            RACILint.anomalies(item.item.responsibility, parties: parties, singleColumn: item.item.singleColumn ?? false)
+                .map { (item, $0) }
+        }
+        if findings.isEmpty {
+            out.append("None.")
+            out.append("")
+            return
+        }
+        out.append("| ID | Task | Anomaly |")
+        out.append("| --- | --- | --- |")
+        for (item, anomaly) in findings {
+            out.append("| \(item.item.id) | \(cell(item.item.task)) | \(cell(anomaly.description)) |")
+        }
+        out.append("")
+    }
+
+    // MARK: Escaping
+
+    /// Text for a table cell: no line breaks, no pipes, no HTML, no markdown that could open a link or code span.
+    func cell(_ value: String) -> String { text(value) }
+
+    /// Inline text anywhere: characters that markdown or HTML would interpret are escaped, control
+    /// characters dropped, line breaks folded into spaces.
+    func text(_ value: String) -> String {
+        var result = ""
+        result.reserveCapacity(value.count)
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\n", "\r", "\t", "\u{2028}", "\u{2029}", "\u{85}": result.append(" ")
+            case "&": result.append("&amp;")
+            case "<": result.append("&lt;")
+            case ">": result.append("&gt;")
+            case "|": result.append("&#124;")
+            case "\\", "`", "*", "_", "[", "]", "#", "~", "!", "{", "}", "(", ")", "$":
+                result.append("\\")
+                result.unicodeScalars.append(scalar)
+            default:
+                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) { continue }
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        let trimmed = result.trimmingCharacters(in: .whitespaces)
+        return trimmed.isEmpty && !value.isEmpty ? "\\-" : trimmed
+    }
+}

@@ -1,0 +1,6 @@
+import AttestCLI
+
+@main
+struct Entrypoint {
+    static func main() async { await AttestCommand.main() }
+}
