@@ -13,8 +13,9 @@ enum Markup {
         var text = raw
         if text.contains("\\n") { text = text.replacingOccurrences(of: "\\n", with: " ") }
         if text.contains("<") {
-            text = replace(text, pattern: #"<sup[^>]*>\s*([^<]*?)\s*</sup>"#) { groups in
-                footnotes.append(groups[1])
+            text = replace(text, pattern: #"<sup[^>]*>(.*?)</sup>"#) { groups in
+                let marker = collapse(replace(groups[1], pattern: #"<[^>]*>"#) { _ in "" })
+                if !marker.isEmpty { footnotes.append(marker) }
                 return ""
             }
             text = replace(text, pattern: #"<br\s*/?>|</?p\b[^>]*>|</?li\b[^>]*>|</?div\b[^>]*>"#) { _ in " " }

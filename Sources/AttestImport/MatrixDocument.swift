@@ -111,7 +111,7 @@ struct MarkdownScanner {
 
     /// A footnote written right after a table: `<sup>1</sup>—text`, `*(1) text*`, `(1) text`, `¹ text`.
     static func trailingFootnote(_ trimmed: String) -> (marker: String, text: String)? {
-        let pattern = Markup.regex(#"^[*_]*\s*(?:<sup>\s*(\w{1,3})\s*</sup>|\((\d{1,2})\)|\\?\*(\d{1,2}))\s*[—–:.-]?\s*(.+)$"#)
+        let pattern = Markup.regex(#"^[*_]*\s*(?:<sup>\s*(?:<[^>]*>)*\s*(\w{1,3})\s*(?:</[^>]*>)*\s*</sup>|\((\d{1,2})\)|\\?\*(\d{1,2}))\s*[—–:.-]?\s*(.+)$"#)
         let ns = trimmed as NSString
         guard let match = pattern.firstMatch(in: trimmed, range: NSRange(location: 0, length: ns.length)) else { return nil }
         let marker = (1...3).lazy.map { match.range(at: $0) }.first { $0.location != NSNotFound }.map { ns.substring(with: $0) } ?? ""
@@ -296,7 +296,7 @@ enum HTMLTableParser {
 
     /// `<p><sup>1</sup> text</p>` paragraphs of a footer cell.
     static func footnoteParagraphs(_ html: String) -> [(String, String)] {
-        let pattern = Markup.regex(#"<sup>\s*(\w{1,3})\s*</sup>(.*?)(?=<sup>|$)"#)
+        let pattern = Markup.regex(#"<sup>\s*(?:<[^>]*>)*\s*(\w{1,3})\s*(?:</[^>]*>)*\s*</sup>(.*?)(?=<sup>|$)"#)
         let ns = html as NSString
         return pattern.matches(in: html, range: NSRange(location: 0, length: ns.length)).compactMap { match in
             let text = Markup.plain(ns.substring(with: match.range(at: 2))).text

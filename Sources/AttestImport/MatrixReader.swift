@@ -92,6 +92,7 @@ public struct MatrixReader: Sendable {
         var allPartyNames: [String] = []
         var tableCount = 0
         var seen: [String: Int] = [:]
+        var seenTask: [String: Int] = [:]
 
         for table in document.tables {
             let headers = table.header.map(Vocabulary.normalizedHeader)
@@ -114,7 +115,9 @@ public struct MatrixReader: Sendable {
             for name in read.parties where !parties.contains(name) { parties.append(name) }
             warnings.append(contentsOf: read.warnings)
             for row in read.rows {
-                if let first = seen[row.key] {
+                let taskKey = MatrixRow.key(section: "", task: row.task) + "\u{1F}"
+                    + row.responsibility.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+                if let first = seen[row.key] ?? seenTask[taskKey] {
                     let previous = rows[first]
                     let same = previous.responsibility == row.responsibility
                     warnings.append("\(path):\(row.line):1: warning: row duplicates line \(previous.line) (\"\(row.task)\")"
@@ -123,6 +126,7 @@ public struct MatrixReader: Sendable {
                     continue
                 }
                 seen[row.key] = rows.count
+                seenTask[taskKey] = rows.count
                 rows.append(row)
             }
         }
@@ -227,6 +231,28 @@ public struct MatrixReader: Sendable {
 
     // MARK: Rows
 
+    /// Rows of one table that share a task but differ elsewhere (one row per feature of a control) are
+    /// not duplicates: each gets the first cell that tells them apart, in parentheses.
+    private func disambiguate(_ rows: [MatrixRow], table: RawTable, taskIndex: Int) -> [MatrixRow] {
+        let byLine = Dictionary(table.rows.map { ($0.line, $0) }, uniquingKeysWith: { first, _ in first })
+        var groups: [String: [Int]] = [:]
+        for (index, row) in rows.enumerated() { groups[row.key, default: []].append(index) }
+        var result = rows
+        for indices in groups.values where indices.count > 1 {
+            let cells = indices.map { byLine[rows[$0].line]?.cells ?? [] }
+            guard Set(cells).count > 1 else { continue }
+            let width = cells.map(\.count).max() ?? 0
+            guard let column = (0..<width).first(where: { column in
+                column != taskIndex && Set(cells.map { column < $0.count ? Markup.plain($0[column]).text : "" }).count == indices.count
+            }) else { continue }
+            for (position, index) in indices.enumerated() {
+                let detail = column < cells[position].count ? Markup.plain(cells[position][column]).text : ""
+                if !detail.isEmpty { result[index].task += " (\(detail))" }
+            }
+        }
+        return result
+    }
+
     struct TableRows {
         var rows: [MatrixRow]
         var parties: [String]
@@ -260,6 +286,13 @@ public struct MatrixReader: Sendable {
                     markers.append(contentsOf: plain.footnotes)
                     if let letters = Vocabulary.letters(raw) {
                         responsibility[names[position]] = letters
+                        if let first = plain.text.unicodeScalars.first, Vocabulary.checkMarks.contains(first) {
+                            let qualifier = plain.text.unicodeScalars.drop { Vocabulary.checkMarks.contains($0) || $0 == "\u{FE0F}" || $0 == " " }
+                            let words = String(String.UnicodeScalarView(qualifier))
+                            if !words.isEmpty && !["owns", "owner", "responsible"].contains(words.lowercased()) {
+                                notes.append("\(names[position]): \(words)")
+                            }
+                        }
                     } else if Vocabulary.normalizedHeader(table.header[index]).hasSuffix("responsibilities") {
                         // A column of duties written out in words: the party holds them.
                         responsibility[names[position]] = "R"
@@ -284,7 +317,8 @@ public struct MatrixReader: Sendable {
                     kind: ItemKind(customerLetters: letters), notes: notes + note(for: markers), line: row.line,
                     singleColumn: false, unreadable: unreadable))
             }
-            return TableRows(rows: rows, parties: names, customerName: customerName, warnings: warnings)
+            return TableRows(rows: disambiguate(rows, table: table, taskIndex: taskIndex), parties: names,
+                             customerName: customerName, warnings: warnings)
 
         case .singleColumn(let taskIndex, let responsibilityIndex):
             let customerNames = Set(Vocabulary.customerHeaders + (party.map { [$0.lowercased()] } ?? []))
@@ -332,7 +366,8 @@ public struct MatrixReader: Sendable {
                     section: table.section, task: task.text, responsibility: responsibility, customerLetters: letters,
                     kind: kind, notes: notes, line: row.line, singleColumn: true, unreadable: [:]))
             }
-            return TableRows(rows: rows, parties: parties, customerName: customerName, warnings: warnings)
+            return TableRows(rows: disambiguate(rows, table: table, taskIndex: taskIndex), parties: parties,
+                             customerName: customerName, warnings: warnings)
         }
     }
 }

@@ -35,6 +35,8 @@ public enum Vocabulary {
         // Footnote stars and trailing footnote numbers: `I*`, `RA*`, `R3`.
         text = text.trimmingCharacters(in: CharacterSet(charactersIn: "*†‡ ."))
         if text.isEmpty || ["-", "–", "—", "n/a", "na", "none", "/"].contains(text.lowercased()) { return "" }
+        // A check mark owns the row; the words after it only qualify it (`✅ Configures and retains`).
+        if let first = text.unicodeScalars.first, checkMarks.contains(first) { return "R" }
         var found = Set<Character>()
         let lowered = text.lowercased().replacingOccurrences(of: " and ", with: ",")
         let tokens = lowered.split(whereSeparator: { ",/;+&| \t\n".contains($0) })
@@ -52,6 +54,8 @@ public enum Vocabulary {
         }
         return "RACI".filter { found.contains($0) }
     }
+
+    static let checkMarks: Set<Unicode.Scalar> = ["✅", "✓", "✔", "☑"]
 
     private static let word: [String: Character] = [
         "r": "R", "a": "A", "c": "C", "i": "I",

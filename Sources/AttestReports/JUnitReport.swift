@@ -103,7 +103,7 @@ public struct JUnitReport: Sendable {
             details.append(message)
             try writer.element("skipped", attributes: [("message", message)], text: details.joined(separator: "\n"))
         case .complete:
-            var lines = details + ["status: complete" + (state.expiresAt.map { ", valid until \(Timestamp.human($0))" } ?? "")]
+            var lines = details + ["status: complete" + (state.expiresAt.map { ", valid through \(Timestamp.through($0))" } ?? "")]
             for evidence in state.validEvidence {
                 lines.append("evidence \(evidence.record.id) by \(evidence.record.by) on \(Timestamp.human(evidence.record.recordedAt))"
                     + evidence.evidence.attachments.map { ", \($0.name) sha256 \($0.sha256)" }.joined())
@@ -120,7 +120,7 @@ public struct JUnitReport: Sendable {
     /// `waived until 2027-01-31 (approved by Jane): reason` or `not applicable (approved by Jane): reason`.
     static func skipMessage(_ state: ItemState) -> String {
         if case .waiver(let waiver)? = state.waiver?.body {
-            return "waived until \(Timestamp.human(waiver.until.addingTimeInterval(-1)).prefix(10)) (ends \(Timestamp.human(waiver.until)), approved by \(waiver.approvedBy), recorded by \(state.waiver!.by)): \(waiver.reason)"
+            return "waived through \(Timestamp.through(waiver.until)) (approved by \(waiver.approvedBy), recorded by \(state.waiver!.by)): \(waiver.reason)"
         }
         if case .notApplicable(let body)? = state.notApplicable?.body {
             return "not applicable (approved by \(body.approvedBy), recorded by \(state.notApplicable!.by)): \(body.reason)"

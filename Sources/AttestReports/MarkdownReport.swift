@@ -90,9 +90,9 @@ public struct MarkdownReport: Sendable {
             let latest = item.latestEvidence.map { "\(Timestamp.human($0.record.recordedAt)) by \(cell($0.record.by))" } ?? "none"
             let valid: String
             switch item.status {
-            case .complete: valid = item.expiresAt.map(Timestamp.human) ?? "no expiry"
-            case .waived: valid = item.expiresAt.map { "waived until \(Timestamp.human($0))" } ?? ""
-            case .expired: valid = item.expiresAt.map { "expired \(Timestamp.human($0))" } ?? "expired"
+            case .complete: valid = item.expiresAt.map(Timestamp.through) ?? "no expiry"
+            case .waived: valid = item.expiresAt.map { "waived through \(Timestamp.through($0))" } ?? ""
+            case .expired: valid = item.expiresAt.map { "expired after \(Timestamp.through($0))" } ?? "expired"
             default: valid = ""
             }
             let count = item.evidence.filter { $0.standing != .revoked }.count
@@ -119,7 +119,7 @@ public struct MarkdownReport: Sendable {
                 let record = evidence.record
                 var line = "- `\(record.id)` recorded \(Timestamp.format(record.recordedAt)) by \(text(record.by)), "
                     + "effective \(Timestamp.human(evidence.evidence.effective))"
-                if let until = evidence.validUntil { line += ", valid until \(Timestamp.human(until))" }
+                if let until = evidence.validUntil { line += ", valid through \(Timestamp.through(until))" }
                 line += ": **\(evidence.standing.rawValue)**"
                 out.append(line)
                 if let note = evidence.evidence.note { out.append("  - note: \(text(note))") }
@@ -158,7 +158,7 @@ public struct MarkdownReport: Sendable {
         for item in items {
             var reason = "", approver = "", until = "", recorded = "by the source matrix"
             if case .waiver(let body)? = item.waiver?.body, let record = item.waiver {
-                (reason, approver, until) = (body.reason, body.approvedBy, Timestamp.human(body.until))
+                (reason, approver, until) = (body.reason, body.approvedBy, Timestamp.through(body.until))
                 recorded = "\(Timestamp.format(record.recordedAt)) by \(cell(record.by))"
             } else if case .notApplicable(let body)? = item.notApplicable?.body, let record = item.notApplicable {
                 (reason, approver, until) = (body.reason, body.approvedBy, "no expiry")
@@ -181,10 +181,10 @@ public struct MarkdownReport: Sendable {
             out.append("")
             return
         }
-        out.append("| ID | Task | Status | Ends |")
+        out.append("| ID | Task | Status | Through |")
         out.append("| --- | --- | --- | --- |")
         for item in due {
-            out.append("| \(item.item.id) | \(cell(item.item.task)) | \(item.status.rawValue) | \(Timestamp.human(item.expiresAt!)) |")
+            out.append("| \(item.item.id) | \(cell(item.item.task)) | \(item.status.rawValue) | \(Timestamp.through(item.expiresAt!)) |")
         }
         out.append("")
     }

@@ -34,7 +34,7 @@ struct Show: ParsableCommand {
             .map { "\($0) \(item.responsibility[$0]!.isEmpty ? "-" : item.responsibility[$0]!)" }
         Console.print("responsibility: \(letters.joined(separator: ", "))")
         if let interval = item.reviewInterval ?? state.settings.defaultReviewInterval { Console.print("renew every:    \(interval)") }
-        if let end = itemState.expiresAt { Console.print("until:          \(Timestamp.human(end))") }
+        if let end = itemState.expiresAt { Console.print("through:        \(Timestamp.through(end))") }
         for note in item.notes { Console.print("note:           \(note)") }
         if itemState.blocks {
             let (missing, fix) = itemState.explanation(checklist: ledger.checklist.id)
@@ -51,7 +51,7 @@ struct Show: ParsableCommand {
         for record in itemState.records {
             var line = "\(Timestamp.human(record.recordedAt))  \(record.id)  \(record.by)  \(record.summary)"
             if let evidence = standings[record.id] {
-                line += "  [\(evidence.standing.rawValue)" + (evidence.validUntil.map { ", until \(Timestamp.human($0))" } ?? "") + "]"
+                line += "  [\(evidence.standing.rawValue)" + (evidence.validUntil.map { ", through \(Timestamp.through($0))" } ?? "") + "]"
             }
             Console.print(line)
         }

@@ -68,7 +68,7 @@ struct Status: ParsableCommand {
         if !due.isEmpty {
             Console.print(Console.paint("  Due within \(window):", .bold))
             for item in due {
-                Console.print("    \(Timestamp.human(item.expiresAt!))  \(item.item.id)  \(item.item.task) (\(item.status.rawValue))")
+                Console.print("    \(Timestamp.through(item.expiresAt!))  \(item.item.id)  \(item.item.task) (\(item.status.rawValue))")
             }
         }
     }

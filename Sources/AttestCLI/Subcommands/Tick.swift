@@ -63,6 +63,6 @@ struct Tick: ParsableCommand {
         for attachment in evidence.attachments {
             Console.print("  \(attachment.name)  \(attachment.size) bytes  sha256 \(attachment.sha256)")
         }
-        if let until = evidence.validUntil { Console.print("  valid until \(Timestamp.human(until))") }
+        if let until = evidence.validUntil { Console.print("  valid through \(Timestamp.through(until))") }
     }
 }

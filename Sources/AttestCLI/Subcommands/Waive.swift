@@ -27,6 +27,6 @@ struct Waive: ParsableCommand {
             item, reason: reason, approvedBy: approvedBy, until: try DateArgument.parse(until, option: "--until"),
             by: actor.actor(in: ledger.store.workspace))
         guard case .waiver(let body) = record.body else { return }
-        Console.print("Waived \(record.item ?? "") until \(Timestamp.human(body.until)) (approved by \(body.approvedBy)): \(path)")
+        Console.print("Waived \(record.item ?? "") through \(Timestamp.through(body.until)) (approved by \(body.approvedBy)): \(path)")
     }
 }

@@ -79,10 +79,10 @@ extension Record {
             parts += evidence.attachments.map { "\($0.name) (\($0.sha256.prefix(12)))" }
             parts += evidence.links
             parts += evidence.references.map { "\($0.url) (sha256 \($0.sha256.prefix(12)))" }
-            if let until = evidence.validUntil { parts.append("valid until \(Timestamp.human(until))") }
+            if let until = evidence.validUntil { parts.append("valid through \(Timestamp.through(until))") }
             return "evidence " + parts.joined(separator: ", ")
         case .revocation(let body): return "revoked \(body.target): \(body.reason)"
-        case .waiver(let body): return "waived until \(Timestamp.human(body.until)), approved by \(body.approvedBy): \(body.reason)"
+        case .waiver(let body): return "waived through \(Timestamp.through(body.until)), approved by \(body.approvedBy): \(body.reason)"
         case .notApplicable(let body): return "not applicable, approved by \(body.approvedBy): \(body.reason)"
         case .review(let body):
             return "\(body.decision == .accept ? "accepted" : "rejected") \(body.target)" + (body.comment.map { ": \($0)" } ?? "")

@@ -71,7 +71,7 @@ public struct ItemState: Sendable {
             }
             return ("no evidence recorded", tick)
         case .expired:
-            let end = expiresAt.map { " on \(Timestamp.human($0))" } ?? ""
+            let end = expiresAt.map { " after \(Timestamp.through($0))" } ?? ""
             return ("all evidence expired\(end); renew it", tick)
         case .reconfirm:
             return ("the matrix changed the customer's letters after the evidence was recorded; re-confirm with new evidence", tick)

@@ -97,6 +97,14 @@ public enum Timestamp {
         return text.prefix(19).filter { $0 != "-" && $0 != ":" } + "Z"
     }
 
+    /// An exclusive end as people read it: the last day it covers when it falls on midnight UTC
+    /// (`--until 2027-03-31` ends at 2027-04-01T00:00Z and reads "2027-03-31"), else minutes.
+    public static func through(_ end: Date) -> String {
+        let text = format(end)
+        if text.hasSuffix("T00:00:00.000Z") { return formatDay(end.addingTimeInterval(-86_400)) }
+        return human(end)
+    }
+
     /// A date as people read it in reports: the day when it is midnight UTC, else minutes.
     public static func human(_ date: Date) -> String {
         let text = format(date)
