@@ -44,6 +44,7 @@ public struct MatrixImport: Sendable {
 
     /// Imports `matrixURL`; `displayPath` is the path as the user gave it.
     public func run(matrixURL: URL, displayPath: String, by: String, now: Date = Date()) throws -> Outcome {
+        let now = Timestamp.truncatedToMilliseconds(now)
         guard Checklist.isValidID(checklistID) else { throw StoreError.invalidChecklistID(checklistID) }
         if let prefix = options.prefix, prefix.isEmpty || !prefix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
             throw StoreError.invalidInput("--prefix \"\(prefix)\" must be letters and digits, e.g. ACCS")

@@ -44,7 +44,7 @@ struct TimeOptions: ParsableArguments {
 
     func date() throws -> Date {
         guard let asOf else { return Date() }
-        return try DateArgument.parse(asOf, option: "--as-of").endExclusive
+        return try DateArgument.parse(asOf, option: "--as-of").asOf
     }
 }
 

@@ -8,7 +8,7 @@ public struct Recorder: Sendable {
 
     public init(ledger: Ledger, now: Date = Date()) {
         self.ledger = ledger
-        self.now = now
+        self.now = Timestamp.truncatedToMilliseconds(now)
     }
 
     var store: ChecklistStore { ledger.store }

@@ -17,6 +17,15 @@ public enum Timestamp {
             }
         }
 
+        /// The last instant an `--as-of` covers: records are stored to the millisecond, so a day's last
+        /// instant is 23:59:59.999Z; an instant stands for itself.
+        public var asOf: Date {
+            switch self {
+            case .day(let date): date.addingTimeInterval(86_400 - 0.001)
+            case .instant(let date): date
+            }
+        }
+
         /// As an upper bound a day lasts until the next day's 00:00:00Z (exclusive).
         public var endExclusive: Date {
             switch self {
@@ -41,14 +50,18 @@ public enum Timestamp {
         var fraction = 0.0
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
-            var scale = 0.1
+            var numerator = 0
+            var denominator = 1
             let digitsStart = index
             while index < bytes.count, let digit = digitValue(bytes[index]) {
-                fraction += Double(digit) * scale
-                scale /= 10
+                if denominator < 1_000_000_000 {
+                    numerator = numerator * 10 + digit
+                    denominator *= 10
+                }
                 index += 1
             }
             if index == digitsStart { return nil }
+            fraction = Double(numerator) / Double(denominator)
         }
         guard index < bytes.count else { return nil }
         var offset = 0
@@ -69,12 +82,19 @@ public enum Timestamp {
         return .instant(Date(timeIntervalSince1970: seconds))
     }
 
+    /// The instant as stored: whole milliseconds (what `format` writes and `parse` reads back exactly).
+    public static func truncatedToMilliseconds(_ date: Date) -> Date {
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        let millis = ((date.timeIntervalSince1970 - seconds) * 1000 + 0.000_1).rounded(.down)
+        return Date(timeIntervalSince1970: seconds + millis / 1000)
+    }
+
     /// Parses a stored instant (any RFC 3339 form, or a bare day as its start).
     public static func parseInstant(_ text: String) -> Date? { parse(text)?.start }
 
     /// `2026-11-27T10:15:00.250Z`: the form every record stores (UTC, milliseconds).
     public static func format(_ date: Date) -> String {
-        var millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        var millis = Int64((date.timeIntervalSince1970 * 1000 + 0.000_1).rounded(.down))
         let ms = Int(((millis % 1000) + 1000) % 1000)
         millis -= Int64(ms)
         let (day, secondOfDay) = splitDay(Int(millis / 1000))

@@ -9,6 +9,12 @@ public struct StoredRecord: Hashable, Sendable {
     /// Relative to the workspace root.
     public var path: String
     public var sha256: String
+
+    public init(record: Record, path: String, sha256: String) {
+        self.record = record
+        self.path = path
+        self.sha256 = sha256
+    }
 }
 
 /// One checklist's folder: `Checklists/<id>/` with the checklist file, the source copy, the records

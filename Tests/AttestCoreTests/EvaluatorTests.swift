@@ -1,0 +1,181 @@
+import AttestCore
+import Foundation
+import Testing
+
+/// Every status transition of the contract's "Status of an item", each judged with `--as-of`.
+@Suite struct EvaluatorTests {
+    typealias F = EvaluatorFixture
+
+    @Test func pendingUntilTickedThenComplete() {
+        var fixture = F(items: [F.item("T-01", "RA")])
+        fixture.tick("T-01", at: "2026-02-10T09:00:00Z")
+        #expect(fixture.status("T-01", asOf: "2026-02-09") == .pending)
+        #expect(fixture.status("T-01", asOf: "2026-02-10") == .complete)
+        #expect(fixture.status("T-01", asOf: "2030-01-01") == .complete, "without validity, evidence does not expire")
+    }
+
+    @Test func expiredByDate() {
+        var fixture = F(items: [F.item("T-01", "R")])
+        fixture.tick("T-01", at: "2026-02-10T09:00:00Z", validUntil: "2026-06-30")
+        #expect(fixture.status("T-01", asOf: "2026-06-30") == .complete, "the last day is still valid")
+        #expect(fixture.status("T-01", asOf: "2026-07-01") == .expired)
+        let state = fixture.state(asOf: "2026-07-01").items[0]
+        #expect(state.explanation(checklist: "demo").missing.contains("2026-06-30"))
+    }
+
+    @Test func expiredByReviewInterval() {
+        var fixture = F(items: [F.item("T-01", "RA", task: "Quarterly access review", interval: Interval(3, .month))])
+        fixture.tick("T-01", at: "2026-02-10T09:00:00Z", effective: "2026-02-01")
+        #expect(fixture.status("T-01", asOf: "2026-04-30") == .complete)
+        #expect(fixture.status("T-01", asOf: "2026-05-01") == .expired, "effective 2026-02-01 + 3m ends 2026-05-01T00:00Z")
+        fixture.tick("T-01", at: "2026-05-02T09:00:00Z")
+        #expect(fixture.status("T-01", asOf: "2026-05-02") == .complete)
+    }
+
+    @Test func checklistDefaultIntervalAppliesWhenWordingHasNone() {
+        var fixture = F(items: [F.item("T-01", "RA")])
+        fixture.add(.settings(ChecklistSettings(defaultReviewInterval: Interval(1, .year))), item: nil, at: "2026-01-02T00:00:00Z")
+        fixture.tick("T-01", at: "2026-01-10T00:00:00Z")
+        #expect(fixture.status("T-01", asOf: "2027-01-09") == .complete)
+        #expect(fixture.status("T-01", asOf: "2027-01-10") == .expired)
+    }
+
+    @Test func revokedEvidenceNoLongerCounts() {
+        var fixture = F(items: [F.item("T-01", "RA")])
+        let evidence = fixture.tick("T-01", at: "2026-02-10T09:00:00Z")
+        fixture.add(.revocation(Revocation(target: evidence.id, reason: "wrong file")), item: "T-01", at: "2026-03-01T09:00:00Z")
+        #expect(fixture.status("T-01", asOf: "2026-02-28") == .complete)
+        #expect(fixture.status("T-01", asOf: "2026-03-01") == .pending)
+    }
+
+    @Test func brokenByMissingOrAlteredAttachment() {
+        var fixture = F(items: [F.item("T-01", "RA"), F.item("T-02", "R")])
+        let hash = String(repeating: "a", count: 64)
+        fixture.tick("T-01", at: "2026-02-10T09:00:00Z", attachments: [Attachment(name: "scan.pdf", size: 3, mediaType: "application/pdf", sha256: hash)])
+        #expect(fixture.status("T-01", asOf: "2026-02-10", attachments: [hash: .intact]) == .complete)
+        #expect(fixture.status("T-01", asOf: "2026-02-10", attachments: [hash: .missing]) == .broken)
+        let altered = fixture.state(asOf: "2026-02-10", attachments: [hash: .altered(actual: String(repeating: "b", count: 64))])
+        #expect(altered.items[0].status == .broken)
+        #expect(altered.broken.count == 1 && altered.blocking.count == 2)
+        #expect(fixture.status("T-01", asOf: "2026-02-09", attachments: [hash: .missing]) == .pending,
+                "as of before the evidence, its attachment does not matter")
+    }
+
+    @Test func brokenWinsOverWaiverAndRevocationClearsIt() {
+        var fixture = F(items: [F.item("T-01", "RA")])
+        let hash = String(repeating: "c", count: 64)
+        let evidence = fixture.tick("T-01", at: "2026-02-10T09:00:00Z", attachments: [Attachment(name: "a", size: 1, mediaType: "text/plain", sha256: hash)])
+        fixture.add(.waiver(Waiver(reason: "r", approvedBy: "ciso", until: F.date("2027-01-01"))), item: "T-01", at: "2026-02-11T00:00:00Z")
+        #expect(fixture.status("T-01", asOf: "2026-02-11", attachments: [hash: .missing]) == .broken)
+        fixture.add(.revocation(Revocation(target: evidence.id, reason: "lost")), item: "T-01", at: "2026-02-12T00:00:00Z")
+        #expect(fixture.status("T-01", asOf: "2026-02-12", attachments: [hash: .missing]) == .waived)
+    }
+
+    @Test func waivedUntilTheWaiverEnds() {
+        var fixture = F(items: [F.item("T-01", "RA")])
+        fixture.add(.waiver(Waiver(reason: "migration", approvedBy: "ciso", until: Timestamp.parse("2026-03-31")!.endExclusive)),
+                    item: "T-01", at: "2026-02-01T00:00:00Z")
+        #expect(fixture.status("T-01", asOf: "2026-01-31") == .pending)
+        #expect(fixture.status("T-01", asOf: "2026-03-31") == .waived)
+        #expect(fixture.status("T-01", asOf: "2026-04-01") == .pending, "waiver expired")
+        #expect(fixture.state(asOf: "2026-03-15").dueSoon(within: Interval(30, .day)).map(\.item.id) == ["T-01"])
+    }
+
+    @Test func laterWaiverWinsEvenWhenShorter() {
+        var fixture = F(items: [F.item("T-01", "RA")])
+        fixture.add(.waiver(Waiver(reason: "long", approvedBy: "a", until: F.date("2027-12-31"))), item: "T-01", at: "2026-02-01T00:00:00Z", by: "clone-a")
+        fixture.add(.waiver(Waiver(reason: "short", approvedBy: "b", until: F.date("2026-03-01"))), item: "T-01", at: "2026-02-02T00:00:00Z", by: "clone-b")
+        #expect(fixture.status("T-01", asOf: "2026-02-15") == .waived)
+        #expect(fixture.status("T-01", asOf: "2026-03-01") == .pending, "the one recorded last wins")
+    }
+
+    @Test func notApplicableWithReasonAndApprover() {
+        var fixture = F(items: [F.item("T-01", "RA")])
+        let mark = fixture.add(.notApplicable(NotApplicable(reason: "no such system", approvedBy: "ciso")), item: "T-01", at: "2026-02-01T00:00:00Z")
+        let state = fixture.state(asOf: "2026-02-01")
+        #expect(state.items[0].status == .notApplicable && state.passes)
+        #expect(state.items[0].notApplicable?.id == mark.id)
+        fixture.add(.revocation(Revocation(target: mark.id, reason: "it applies after all")), item: "T-01", at: "2026-02-05T00:00:00Z")
+        #expect(fixture.status("T-01", asOf: "2026-02-05") == .pending)
+    }
+
+    @Test func reviewRequiredCountsOnlyAcceptedEvidenceFromSomeoneElse() {
+        var fixture = F(items: [F.item("T-01", "RA")])
+        fixture.add(.settings(ChecklistSettings(reviewRequired: true)), item: nil, at: "2026-01-02T00:00:00Z")
+        let evidence = fixture.tick("T-01", at: "2026-02-10T09:00:00Z", by: "alice")
+        #expect(fixture.status("T-01", asOf: "2026-02-10") == .pending)
+        #expect(fixture.state(asOf: "2026-02-10").items[0].explanation(checklist: "demo").fix.contains("attest review \(evidence.id)"))
+        fixture.add(.review(Review(target: evidence.id, decision: .accept, comment: nil)), item: "T-01", at: "2026-02-11T00:00:00Z", by: "alice")
+        #expect(fixture.status("T-01", asOf: "2026-02-11") == .pending, "a self-review written by another program does not count")
+        fixture.add(.review(Review(target: evidence.id, decision: .reject, comment: "blurry")), item: "T-01", at: "2026-02-12T00:00:00Z", by: "bob")
+        #expect(fixture.status("T-01", asOf: "2026-02-12") == .pending)
+        fixture.add(.review(Review(target: evidence.id, decision: .accept, comment: nil)), item: "T-01", at: "2026-02-13T00:00:00Z", by: "bob")
+        #expect(fixture.status("T-01", asOf: "2026-02-12") == .pending)
+        #expect(fixture.status("T-01", asOf: "2026-02-13") == .complete)
+        #expect(fixture.status("T-01", asOf: "2026-01-05") == .pending)
+    }
+
+    @Test func reviewNotRequiredBeforeTheSettingChanged() {
+        var fixture = F(items: [F.item("T-01", "RA")])
+        fixture.tick("T-01", at: "2026-02-10T09:00:00Z")
+        fixture.add(.settings(ChecklistSettings(reviewRequired: true)), item: nil, at: "2026-03-01T00:00:00Z")
+        #expect(fixture.status("T-01", asOf: "2026-02-28") == .complete)
+        #expect(fixture.status("T-01", asOf: "2026-03-01") == .pending)
+    }
+
+    @Test func reconfirmAfterTheCustomersLettersChanged() {
+        var fixture = F(items: [F.item("T-01", "R")])
+        fixture.tick("T-01", at: "2026-02-10T09:00:00Z")
+        var changed = F.item("T-01", "RA", changedAt: "2026-03-01T00:00:00Z")
+        changed.lettersChangedAt = F.date("2026-03-01T00:00:00Z")
+        fixture.importTable([changed], at: "2026-03-01T00:00:00Z")
+        #expect(fixture.status("T-01", asOf: "2026-02-28") == .complete, "as of before the re-import, the old table applies")
+        #expect(fixture.status("T-01", asOf: "2026-03-01") == .reconfirm)
+        #expect(!fixture.state(asOf: "2026-03-01").passes)
+        fixture.tick("T-01", at: "2026-03-02T00:00:00Z")
+        #expect(fixture.status("T-01", asOf: "2026-03-02") == .complete)
+    }
+
+    @Test func retiredItemsDoNotBlock() {
+        var fixture = F(items: [F.item("T-01", "RA"), F.item("T-02", "R")])
+        var retired = F.item("T-02", "R")
+        retired.retired = true
+        fixture.importTable([F.item("T-01", "RA"), retired], at: "2026-03-01T00:00:00Z")
+        fixture.tick("T-01", at: "2026-03-02T00:00:00Z")
+        #expect(fixture.status("T-02", asOf: "2026-03-02") == .retired)
+        #expect(fixture.state(asOf: "2026-03-02").passes)
+        #expect(!fixture.state(asOf: "2026-02-15").passes)
+    }
+
+    @Test func nonObligationsHaveStatusesButNeverBlock() {
+        let fixture = F(items: [F.item("T-01", "I"), F.item("T-02", "C"), F.item("T-03", "")])
+        let state = fixture.state(asOf: "2026-02-01")
+        #expect(state.items.map(\.item.kind) == [.informed, .consulted, .inherited])
+        #expect(state.passes && state.required.isEmpty)
+    }
+
+    @Test func asOfBeforeTheImportHasNoItems() {
+        let fixture = F(items: [F.item("T-01", "RA")], importedAt: "2026-05-01T00:00:00Z")
+        #expect(fixture.state(asOf: "2026-04-30").items.isEmpty)
+        #expect(fixture.state(asOf: "2026-05-01").items.count == 1)
+    }
+
+    @Test func evidenceTakesEffectOnItsEffectiveDate() {
+        var fixture = F(items: [F.item("T-01", "RA")])
+        fixture.tick("T-01", at: "2026-02-10T09:00:00Z", effective: "2026-03-01")
+        #expect(fixture.status("T-01", asOf: "2026-02-20") == .pending)
+        #expect(fixture.status("T-01", asOf: "2026-03-01") == .complete)
+    }
+
+    @Test func digestCoversExactlyTheRecordsUpToAsOf() {
+        var fixture = F(items: [F.item("T-01", "RA")])
+        fixture.tick("T-01", at: "2026-02-10T09:00:00Z")
+        let before = fixture.state(asOf: "2026-02-10").digest
+        #expect(fixture.state(asOf: "2026-02-10").digest == before, "the same state gives the same digest")
+        fixture.tick("T-01", at: "2026-03-10T09:00:00Z")
+        #expect(fixture.state(asOf: "2026-02-10").digest == before, "later records do not change a past digest")
+        #expect(fixture.state(asOf: "2026-03-10").digest != before)
+        fixture.tick("T-01", at: "2026-02-01T09:00:00Z")
+        #expect(fixture.state(asOf: "2026-02-10").digest != before, "a back-dated record changes it")
+    }
+}
