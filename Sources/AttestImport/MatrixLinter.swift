@@ -10,7 +10,7 @@ public enum MatrixLinter {
     }
 
     public static func lint(_ matrix: ParsedMatrix) -> [Finding] {
-        matrix.rows.flatMap { row -> [Finding] in
+        matrix.rows.filter { $0.kind != .notApplicable }.flatMap { row -> [Finding] in
             var anomalies = row.unreadable.sorted { $0.key < $1.key }.map { RACILint.Anomaly.unreadable(party: $0.key, value: $0.value) }
             let parties = matrix.parties.filter { row.responsibility[$0] != nil }
             if row.unreadable.isEmpty || row.responsibility.values.contains(where: { !$0.isEmpty }) {
