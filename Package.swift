@@ -38,11 +38,12 @@ let package = Package(
         ),
         .executableTarget(name: "attest", dependencies: ["AttestCLI"]),
 
-        // Tests.
-        .testTarget(name: "AttestCoreTests", dependencies: ["AttestCore"]),
+        // Tests, with a small shared support library (fixtures built in memory, temporary folders).
+        .target(name: "AttestTestSupport", dependencies: ["AttestCore"], path: "Tests/AttestTestSupport"),
+        .testTarget(name: "AttestCoreTests", dependencies: ["AttestCore", "AttestTestSupport"]),
         .testTarget(name: "AttestImportTests", dependencies: ["AttestImport", "AttestCore"]),
-        .testTarget(name: "AttestReportsTests", dependencies: ["AttestReports", "AttestCore", "AttestImport"]),
-        .testTarget(name: "AttestCLITests", dependencies: ["AttestCore"]),
+        .testTarget(name: "AttestReportsTests", dependencies: ["AttestReports", "AttestCore", "AttestTestSupport"]),
+        .testTarget(name: "AttestCLITests", dependencies: ["AttestCore", "AttestTestSupport"]),
     ]
 )
 

@@ -253,7 +253,9 @@ public struct MarkdownReport: Sendable {
                 result.append("\\")
                 result.unicodeScalars.append(scalar)
             default:
-                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) { continue }
+                // Control characters, and the bidi overrides that could make text read other than it is.
+                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || (0x202A...0x202E).contains(scalar.value)
+                    || (0x2066...0x2069).contains(scalar.value) { continue }
                 result.unicodeScalars.append(scalar)
             }
         }

@@ -1,5 +1,6 @@
 import AttestCore
 import Foundation
+import AttestTestSupport
 import Testing
 
 /// Every status transition of the contract's "Status of an item", each judged with `--as-of`.

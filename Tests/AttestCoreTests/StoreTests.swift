@@ -1,5 +1,6 @@
 import AttestCore
 import Foundation
+import AttestTestSupport
 import Testing
 
 /// The store on disk: records, the content-addressed attachments, and what a bad file reads like.

@@ -1,5 +1,6 @@
 import AttestCore
 import Foundation
+import AttestTestSupport
 import Testing
 
 @Suite struct TimestampTests {

@@ -1,10 +1,10 @@
-import Foundation
+public import Foundation
 
 /// A fresh folder under the system's temporary directory, removed when the value is released.
-final class TemporaryDirectory {
-    let url: URL
+public final class TemporaryDirectory {
+    public let url: URL
 
-    init() throws {
+    public init() throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("attest-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
@@ -12,7 +12,7 @@ final class TemporaryDirectory {
     deinit { try? FileManager.default.removeItem(at: url) }
 
     @discardableResult
-    func write(_ relative: String, _ text: String) throws -> URL {
+    public func write(_ relative: String, _ text: String) throws -> URL {
         let target = url.appendingPathComponent(relative)
         try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(text.utf8).write(to: target)

@@ -1,16 +1,16 @@
-import AttestCore
-import Foundation
+public import AttestCore
+public import Foundation
 
 /// A checklist and its records built in memory, with dates written out, for evaluation tests.
-struct EvaluatorFixture {
-    var items: [ChecklistItem]
-    var records: [StoredRecord] = []
-    var settings = ChecklistSettings()
+public struct EvaluatorFixture {
+    public var items: [ChecklistItem]
+    public var records: [StoredRecord] = []
+    public var settings = ChecklistSettings()
     private var counter = 0
 
-    static func date(_ text: String) -> Date { Timestamp.parse(text)!.start }
+    public static func date(_ text: String) -> Date { Timestamp.parse(text)!.start }
 
-    static func item(_ id: String, _ letters: String, task: String? = nil, interval: Interval? = nil,
+    public static func item(_ id: String, _ letters: String, task: String? = nil, interval: Interval? = nil,
                      changedAt: String = "2026-01-01T00:00:00Z") -> ChecklistItem {
         ChecklistItem(
             id: id, number: Int(id.split(separator: "-").last!)!, section: "", task: task ?? "Task \(id)",
@@ -19,12 +19,12 @@ struct EvaluatorFixture {
             lettersChangedAt: date(changedAt), sourceLine: nil)
     }
 
-    init(items: [ChecklistItem], importedAt: String = "2026-01-01T00:00:00Z") {
+    public init(items: [ChecklistItem], importedAt: String = "2026-01-01T00:00:00Z") {
         self.items = items
         importTable(items, at: importedAt)
     }
 
-    var checklist: Checklist {
+    public var checklist: Checklist {
         Checklist(id: "demo", title: "Demo", customerParty: "Customer", provider: "Provider", parties: ["Provider", "Customer"],
                   prefix: "T", nextNumber: items.count + 1,
                   source: SourceMatrix(file: "source/m.md", importedFrom: "m.md", sha256: String(repeating: "0", count: 64), version: nil),
@@ -32,7 +32,7 @@ struct EvaluatorFixture {
     }
 
     /// Adds an import record whose item table is `items`.
-    mutating func importTable(_ items: [ChecklistItem], at time: String) {
+    public mutating func importTable(_ items: [ChecklistItem], at time: String) {
         self.items = items
         let body = ImportRecord(source: checklist.source, customerParty: "Customer", provider: "Provider", parties: ["Provider", "Customer"],
                                 prefix: "T", added: [], removed: [], changed: [], items: items)
@@ -40,7 +40,7 @@ struct EvaluatorFixture {
     }
 
     @discardableResult
-    mutating func add(_ body: Record.Body, item: String?, at time: String, by: String = "alice@example.com") -> Record {
+    public mutating func add(_ body: Record.Body, item: String?, at time: String, by: String = "alice@example.com") -> Record {
         counter += 1
         let type = Record(id: "x", checklist: "demo", item: item, recordedAt: Self.date(time), by: by, body: body).type
         let record = Record(id: "\(type.idPrefix)-\(String(format: "%04d", counter))", checklist: "demo", item: item,
@@ -51,18 +51,18 @@ struct EvaluatorFixture {
     }
 
     @discardableResult
-    mutating func tick(_ item: String, at time: String, effective: String? = nil, validUntil: String? = nil,
+    public mutating func tick(_ item: String, at time: String, effective: String? = nil, validUntil: String? = nil,
                        attachments: [Attachment] = [], by: String = "alice@example.com") -> Record {
         let evidence = Evidence(note: "done", links: [], attachments: attachments, references: [],
                                 effective: Self.date(effective ?? time), validUntil: validUntil.map { Timestamp.parse($0)!.endExclusive })
         return add(.evidence(evidence), item: item, at: time, by: by)
     }
 
-    func state(asOf: String, attachments: [String: AttachmentStore.Check] = [:]) -> ChecklistState {
+    public func state(asOf: String, attachments: [String: AttachmentStore.Check] = [:]) -> ChecklistState {
         Evaluator(checklist: checklist, records: records).evaluate(asOf: Timestamp.parse(asOf)!.asOf, attachments: attachments)
     }
 
-    func status(_ item: String, asOf: String, attachments: [String: AttachmentStore.Check] = [:]) -> ItemStatus? {
+    public func status(_ item: String, asOf: String, attachments: [String: AttachmentStore.Check] = [:]) -> ItemStatus? {
         state(asOf: asOf, attachments: attachments).items.first { $0.item.id == item }?.status
     }
 }

@@ -1,0 +1,110 @@
+import AttestCore
+import AttestReports
+import AttestTestSupport
+import Foundation
+import Testing
+
+/// Both reports on a fixture with every status present: golden files (re-record on purpose with
+/// RECORD_SNAPSHOTS=1), the JUnit through the real CI consumers, and hostile text that must not break out.
+@Suite struct ReportTests {
+    static let snapshots = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
+    static let checkJUnit = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/tools/check-junit.sh")
+
+    func written() throws -> (directory: TemporaryDirectory, junit: String, markdown: String) {
+        let directory = try TemporaryDirectory()
+        let paths = try ReportWriter.write(ReportFixture.state, to: directory.url, displayDirectory: "out", kinds: [.junit, .markdown])
+        #expect(paths == ["out/demo.junit.xml", "out/demo.md"])
+        let junit = try String(contentsOf: directory.url.appendingPathComponent("demo.junit.xml"), encoding: .utf8)
+        let markdown = try String(contentsOf: directory.url.appendingPathComponent("demo.md"), encoding: .utf8)
+        return (directory, junit, markdown)
+    }
+
+    func compare(_ actual: String, snapshot name: String) throws {
+        let url = Self.snapshots.appendingPathComponent(name)
+        if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {
+            try Data(actual.utf8).write(to: url)
+            return
+        }
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        #expect(actual == expected, "\(name) differs from its golden file; if the change is intended, re-record with RECORD_SNAPSHOTS=1 and review the diff")
+    }
+
+    @Test func junitMatchesItsGoldenFile() throws {
+        try compare(try written().junit, snapshot: "every-status.junit.xml")
+    }
+
+    @Test func markdownMatchesItsGoldenFile() throws {
+        try compare(try written().markdown, snapshot: "every-status.md")
+    }
+
+    @Test func everyStatusIsPresent() {
+        let statuses = Set(ReportFixture.state.items.map(\.status))
+        #expect(statuses == Set(ItemStatus.allCases))
+    }
+
+    @Test func reportsAreByteIdenticalOnARerun() throws {
+        let first = try written()
+        let second = try written()
+        #expect(first.junit == second.junit && first.markdown == second.markdown)
+    }
+
+    @Test func junitCountsAndOutcomes() throws {
+        let junit = try written().junit
+        #expect(junit.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"attest\" tests=\"8\" failures=\"4\" errors=\"1\" skipped=\"2\""))
+        #expect(junit.components(separatedBy: "<testcase ").count - 1 == 8, "one testcase per required, unretired item")
+        #expect(!junit.contains("T-08") && !junit.contains("T-09 "), "retired and non-required items are not test cases")
+        #expect(junit.contains("<error message=\"broken: attachment missing or altered: backup-restore.log"))
+        #expect(junit.contains("type=\"reconfirm\""))
+        #expect(!junit.contains("/>\n    </testcase>") || !junit.contains("<skipped/>"), "no empty outcome elements")
+        #expect(junit.contains("<skipped message=\"waived through 2026-06-30 (approved by ciso@example.com"))
+        #expect(!junit.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" }, "XML 1.0 forbids control characters")
+        #expect(!junit.contains("<script>"))
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: checkJUnit.path), "../shared/tools/check-junit.sh is absent: CI-consumer check skipped"))
+    func junitIsAcceptedByTheCIConsumers() throws {
+        let output = try written()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [Self.checkJUnit.path, output.directory.url.appendingPathComponent("demo.junit.xml").path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "check-junit.sh failed:\n\(text)")
+        #expect(text.contains("RESULT: PASS"))
+    }
+
+    @Test func hostileTextCannotBreakTheMarkdown() throws {
+        let markdown = try written().markdown
+        #expect(!markdown.contains("<script") && !markdown.contains("<b>") && !markdown.contains("<admin>") && !markdown.contains("<report>"))
+        #expect(!markdown.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+        // Every table row has exactly as many cell separators as its table's header.
+        var columns: Int?
+        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
+            guard line.hasPrefix("|") else { columns = nil; continue }
+            let pipes = line.count { $0 == "|" }
+            if let columns { #expect(pipes == columns, "row breaks its table: \(line)") } else { columns = pipes }
+        }
+        #expect(markdown.contains("Patch &lt;script&gt;alert\\(1\\)&lt;/script&gt; &#124; pipe \\]\\]&gt;"))
+        #expect(markdown.contains("🚀 שלום"))
+    }
+
+    @Test func markdownStartsWithTheVerdictAndEndsWithTheDigest() throws {
+        let state = ReportFixture.state
+        let markdown = try written().markdown
+        let lines = markdown.split(separator: "\n")
+        #expect(lines[1].hasPrefix("**Verdict: FAIL**: 5 of 8 obligations are not satisfied"))
+        #expect(markdown.contains("`\(state.digest)`"))
+        #expect(markdown.contains("attest verify --checklist demo --digest \(state.digest) --as-of 2026-06-15T23:59:59.999Z"))
+        for section in ["## Counts", "## Obligations", "## Evidence", "## Waivers and not-applicable items", "## Due within 30d",
+                        "### Informed: 1", "### Consulted: 1", "### Inherited", "### Retired", "## RACI anomalies", "## Source matrix", "## State digest"] {
+            #expect(markdown.contains(section), "missing \(section)")
+        }
+        #expect(markdown.contains("SHA-256 `\(String(repeating: "a", count: 64))`"))
+        #expect(markdown.contains("(not checked locally)"))
+    }
+}
