@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "AttestCoreTests", dependencies: ["AttestCore", "AttestTestSupport"]),
         .testTarget(name: "AttestImportTests", dependencies: ["AttestImport", "AttestCore"]),
         .testTarget(name: "AttestReportsTests", dependencies: ["AttestReports", "AttestCore", "AttestTestSupport"]),
-        .testTarget(name: "AttestCLITests", dependencies: ["AttestCore", "AttestTestSupport"]),
+        .testTarget(name: "AttestCLITests", dependencies: ["attest", "AttestCore", "AttestTestSupport"]),
     ]
 )
 

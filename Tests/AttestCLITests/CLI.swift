@@ -1,0 +1,95 @@
+import AttestTestSupport
+import Foundation
+import Testing
+
+/// Runs the built `attest` binary as a user would.
+struct CLI {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The binary SwiftPM built next to the test bundle.
+    static let binary: URL = {
+        let candidates = [Bundle.main.bundleURL.appendingPathComponent("attest"),
+                          Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("attest"),
+                          root.appendingPathComponent(".build/debug/attest")]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }()
+
+    let directory: TemporaryDirectory
+    var workspace: URL { directory.url }
+
+    init() throws {
+        directory = try TemporaryDirectory()
+    }
+
+    @discardableResult
+    func run(_ arguments: [String], in folder: URL? = nil, environment extra: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = folder ?? workspace
+        var environment = ProcessInfo.processInfo.environment
+        environment["USER"] = "tester"
+        for (key, value) in extra { environment[key] = value }
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let collected = Collected()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            collected.data = out.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: collected.data, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    func json(_ arguments: [String]) throws -> Any {
+        let result = try run(arguments + ["--format", "json"])
+        guard result.status == 0 || result.status == 1 else { throw CLIError(result: result) }
+        return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+    }
+
+    private final class Collected: @unchecked Sendable { var data = Data() }
+
+    struct CLIError: Error, CustomStringConvertible {
+        var result: Result
+        var description: String { "exit \(result.status): \(result.stderr)" }
+    }
+
+    /// Every file under the workspace, relative, sorted (to show that a failed command wrote nothing).
+    func files() -> [String] {
+        let enumerator = FileManager.default.enumerator(atPath: workspace.path)
+        return (enumerator?.allObjects as? [String] ?? []).filter { path in
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: workspace.appendingPathComponent(path).path, isDirectory: &isDirectory)
+            return !isDirectory.boolValue && !path.hasPrefix(".attest")
+        }.sorted()
+    }
+
+    /// A workspace holding a copy of the bundled default checklist.
+    static func withDefaultChecklist() throws -> CLI {
+        let cli = try CLI()
+        try cli.run(["init"]).expectSuccess()
+        try FileManager.default.copyItem(at: root.appendingPathComponent("Checklists/adobe-commerce-cloud-service"),
+                                         to: cli.workspace.appendingPathComponent("Checklists/adobe-commerce-cloud-service"))
+        return cli
+    }
+}
+
+extension CLI.Result {
+    func expectSuccess(sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(status == 0, "exit \(status)\nstdout: \(stdout)\nstderr: \(stderr)", sourceLocation: sourceLocation)
+    }
+}
