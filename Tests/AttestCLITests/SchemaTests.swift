@@ -1,0 +1,75 @@
+import AttestTestSupport
+import Foundation
+import Testing
+
+/// Every record type attest writes is valid against its JSON Schema in Schemas/ (checked by Python's
+/// jsonschema, an independent implementation), and a minimal record written by the schema is read.
+@Suite struct SchemaTests {
+    static let hasValidator: Bool = {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import jsonschema"]
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }()
+
+    static let validator = """
+        import json, sys, pathlib, jsonschema
+        schemas = pathlib.Path(sys.argv[1])
+        checked = {}
+        for path in sorted(pathlib.Path(sys.argv[2]).rglob("*.json")):
+            if "attachments" in path.parts or path.name.startswith("."):
+                continue
+            record = json.loads(path.read_text(encoding="utf-8"))
+            name = "checklist" if path.name == "checklist.json" else record["type"]
+            schema = json.loads((schemas / f"{name}.schema.json").read_text(encoding="utf-8"))
+            jsonschema.Draft202012Validator.check_schema(schema)
+            jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(record)
+            checked[name] = checked.get(name, 0) + 1
+        print(json.dumps(checked, sort_keys=True))
+        """
+
+    @Test(.enabled(if: hasValidator, "python3 with jsonschema is not installed (.ci/run installs it): schema check skipped"))
+    func everyRecordTypeMatchesItsSchema() throws {
+        let cli = try CLI.withDefaultChecklist()
+        try cli.directory.write("e.txt", "evidence")
+        try cli.run(["tick", "ACCS-11", "--file", "e.txt", "--link", "https://x.example.com/1", "--note", "n", "--by", "alice",
+                     "--ref", "https://store.example.com/big.tar", "--sha256", String(repeating: "ab", count: 32), "--valid-until", "2099-01-01"]).expectSuccess()
+        try cli.run(["tick", "ACCS-12", "--note", "n", "--by", "alice"]).expectSuccess()
+        let log = try #require(try cli.json(["log", "ACCS-12"]) as? [String: Any])
+        let evidence = try #require((log["entries"] as? [[String: Any]])?.last?["id"] as? String)
+        try cli.run(["review", evidence, "--accept", "--by", "bob", "--comment", "fine"]).expectSuccess()
+        try cli.run(["revoke", evidence, "--reason", "superseded", "--by", "alice"]).expectSuccess()
+        try cli.run(["waive", "ACCS-13", "--reason", "r", "--approved-by", "ciso", "--until", "2099-01-01"]).expectSuccess()
+        try cli.run(["na", "ACCS-14", "--reason", "r", "--approved-by", "ciso"]).expectSuccess()
+        try cli.run(["settings", "--review-required", "true", "--review-interval", "1y", "--due-soon", "6w"]).expectSuccess()
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", Self.validator, CLI.root.appendingPathComponent("Schemas").path,
+                             cli.workspace.appendingPathComponent("Checklists").path]
+        let pipe = Pipe(), errors = Pipe()
+        process.standardOutput = pipe
+        process.standardError = errors
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let failure = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(failure)")
+        let counts = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Int])
+        #expect(Set(counts.keys) == ["checklist", "evidence", "import", "not-applicable", "review", "revocation", "settings", "waiver"])
+    }
+
+    @Test func settingsAreShownChangedAndRecorded() throws {
+        let cli = try CLI.withDefaultChecklist()
+        let changed = try #require(try cli.json(["settings", "--review-required", "true", "--due-soon", "6w"]) as? [String: Any])
+        #expect(changed["reviewRequired"] as? Bool == true && changed["dueSoonWindow"] as? String == "6w")
+        try cli.run(["tick", "ACCS-11", "--note", "n", "--by", "alice"]).expectSuccess()
+        let shown = try #require(try cli.json(["show", "ACCS-11"]) as? [String: Any])
+        #expect(shown["status"] as? String == "pending", "review required: unreviewed evidence does not count")
+        let bad = try cli.run(["settings", "--review-interval", "fortnightly"])
+        #expect(bad.status == 2)
+    }
+}
