@@ -41,8 +41,9 @@ let package = Package(
         // Tests, with a small shared support library (fixtures built in memory, temporary folders).
         .target(name: "AttestTestSupport", dependencies: ["AttestCore"], path: "Tests/AttestTestSupport"),
         .testTarget(name: "AttestCoreTests", dependencies: ["AttestCore", "AttestTestSupport"]),
-        .testTarget(name: "AttestImportTests", dependencies: ["AttestImport", "AttestCore"]),
-        .testTarget(name: "AttestReportsTests", dependencies: ["AttestReports", "AttestCore", "AttestTestSupport"]),
+        .testTarget(name: "AttestImportTests", dependencies: ["AttestImport", "AttestCore"], exclude: ["Fixtures", "Expected"]),
+        .testTarget(
+            name: "AttestReportsTests", dependencies: ["AttestReports", "AttestCore", "AttestTestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "AttestCLITests", dependencies: ["attest", "AttestCore", "AttestTestSupport"]),
     ]
 )

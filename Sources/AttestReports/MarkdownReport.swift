@@ -1,5 +1,5 @@
 public import AttestCore
-public import Foundation
+import Foundation
 
 /// The markdown audit summary for auditors: verdict first, then counts, obligations, evidence, waivers,
 /// what expires soon, the items the customer does not own, anomalies, the source and the state digest.

@@ -2,5 +2,5 @@ import AttestCLI
 
 @main
 struct Entrypoint {
-    static func main() async { await AttestCommand.main() }
+    static func main() { AttestCommand.main() }
 }

@@ -73,8 +73,8 @@ struct CLI {
         let enumerator = FileManager.default.enumerator(atPath: workspace.path)
         return (enumerator?.allObjects as? [String] ?? []).filter { path in
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: workspace.appendingPathComponent(path).path, isDirectory: &isDirectory)
-            return !isDirectory.boolValue && !path.hasPrefix(".attest")
+            let exists = FileManager.default.fileExists(atPath: workspace.appendingPathComponent(path).path, isDirectory: &isDirectory)
+            return exists && !isDirectory.boolValue && !path.hasPrefix(".attest")
         }.sorted()
     }
 

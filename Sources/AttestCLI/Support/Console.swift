@@ -89,5 +89,5 @@ enum Console {
 import AttestCore
 
 enum JSONCodingForOutput {
-    nonisolated(unsafe) static let encoder: JSONEncoder = JSONCoding.encoder()
+    static let encoder: JSONEncoder = JSONCoding.encoder()
 }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Turns what a user typed into an item or a record: an exact ID, or an unambiguous part of it.
 public enum Resolver {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Runs work on every core and collects results in order.
 public enum Parallel {

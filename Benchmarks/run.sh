@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Speed of evaluation at scale, as ratios against a floor measured in the same run on the same files:
+#   floor: reading every record file once (cat of all *.json under the checklist, page cache warm)
+#   attest status (stat cache warm), attest status (stat cache cold: every attachment re-hashed),
+#   attest report (both files), attest verify (re-hash everything, re-read every record).
+# usage: Benchmarks/run.sh [RECORDS=100000] [ITEMS=1000] [ATTACHMENTS=10000]
+set -euo pipefail
+records=${1:-100000}; items=${2:-1000}; attachments=${3:-10000}
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$here/.."
+swift build -c release --product attest >/dev/null
+attest="$PWD/.build/release/attest"
+work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+cd "$work"
+"$attest" init >/dev/null
+{ echo "# Bench"; echo; echo "| Task | Provider | Customer |"; echo "| --- | --- | --- |"
+  for i in $(seq 1 "$items"); do echo "| Obligation number $i | I | RA |"; done; } > matrix.md
+"$attest" import matrix.md --checklist bench --prefix B >/dev/null
+python3 "$here/generate.py" "$work" "$items" "$records" "$attachments"
+echo "workspace: $records records over $items obligations, $attachments attachments, $(du -sh Checklists | cut -f1); $(nproc) cores"
+
+best() {  # best of 3 wall-clock runs, in milliseconds
+  local best=""
+  for _ in 1 2 3; do
+    local start end
+    start=$(date +%s%N); "$@" >/dev/null 2>&1 || true; end=$(date +%s%N)
+    local ms=$(( (end - start) / 1000000 ))
+    if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
+  done
+  echo "$best"
+}
+read_all() { find Checklists/bench -name '*.json' -print0 | xargs -0 cat >/dev/null; }
+cold_status() { rm -rf .attest; "$attest" status --format json; }
+
+floor=$(best read_all)
+warm=$(best "$attest" status --format json)
+cold=$(best cold_status)
+report=$(best "$attest" report)
+verify=$(best "$attest" verify)
+ratio() { awk -v a="$1" -v b="$floor" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+printf '%-36s %8s ms\n' "floor: read every record once" "$floor"
+printf '%-36s %8s ms  %6sx floor\n' "attest status (stat cache warm)" "$warm" "$(ratio "$warm")"
+printf '%-36s %8s ms  %6sx floor\n' "attest status (stat cache cold)" "$cold" "$(ratio "$cold")"
+printf '%-36s %8s ms  %6sx floor\n' "attest report (JUnit + markdown)" "$report" "$(ratio "$report")"
+printf '%-36s %8s ms  %6sx floor\n' "attest verify (re-hash all)" "$verify" "$(ratio "$verify")"
