@@ -234,12 +234,28 @@ public struct MarkdownReport: Sendable {
 
     // MARK: Escaping
 
+    /// Bytes that `text` would change: ASCII controls and markdown/HTML punctuation, and the lead bytes
+    /// of C1 controls (0xC2), line/paragraph separators and bidi controls (0xE2). Most text has none.
+    private static let special: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for byte in 0..<0x20 { table[byte] = true }
+        for character in "&<>|\\`*_[]#~!{}()$" { table[Int(character.asciiValue!)] = true }
+        for byte in [0x7F, 0xC2, 0xE2] { table[byte] = true }
+        return table
+    }()
+
+    static func needsNoEscaping(_ value: String) -> Bool {
+        guard let first = value.utf8.first, first != 0x20, value.utf8.last != 0x20 else { return value.isEmpty }
+        return !value.utf8.contains { special[Int($0)] }
+    }
+
     /// Text for a table cell: no line breaks, no pipes, no HTML, no markdown that could open a link or code span.
     func cell(_ value: String) -> String { text(value) }
 
     /// Inline text anywhere: characters that markdown or HTML would interpret are escaped, control
     /// characters dropped, line breaks folded into spaces.
     func text(_ value: String) -> String {
+        if Self.needsNoEscaping(value) { return value }
         var result = ""
         result.reserveCapacity(value.count)
         for scalar in value.unicodeScalars {
