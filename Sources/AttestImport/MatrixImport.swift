@@ -64,6 +64,9 @@ public struct MatrixImport: Sendable {
 
         return try store.withLock {
             let previous = store.exists ? try store.loadChecklist() : nil
+            if let previous, let wanted = options.prefix?.uppercased(), wanted != previous.prefix {
+                throw StoreError.invalidInput("--prefix \(wanted) differs from the checklist's prefix \(previous.prefix); item IDs never change, so re-import without --prefix (or import into a new checklist)")
+            }
             let prefix = options.prefix?.uppercased() ?? previous?.prefix ?? Checklist.defaultPrefix(forChecklistID: checklistID)
             let built = ChecklistBuilder(checklistID: checklistID, prefix: prefix).build(from: matrix, previous: previous, at: now)
             let fileName = Self.safeFileName(matrixURL.lastPathComponent)

@@ -114,6 +114,10 @@ import Testing
         #expect(fixture.status("T-01", asOf: "2026-02-12") == .pending)
         #expect(fixture.status("T-01", asOf: "2026-02-13") == .complete)
         #expect(fixture.status("T-01", asOf: "2026-01-05") == .pending)
+        fixture.add(.review(Review(target: evidence.id, decision: .reject, comment: nil)), item: "T-01", at: "2026-02-14T00:00:00Z", by: "ALICE")
+        #expect(fixture.status("T-01", asOf: "2026-02-14") == .complete, "a later self-review does not undo another person's acceptance")
+        fixture.add(.review(Review(target: evidence.id, decision: .reject, comment: "on second look")), item: "T-01", at: "2026-02-15T00:00:00Z", by: "carol")
+        #expect(fixture.status("T-01", asOf: "2026-02-15") == .pending, "the latest review by someone else decides")
     }
 
     @Test func reviewNotRequiredBeforeTheSettingChanged() {

@@ -49,7 +49,7 @@ struct RecordJSON: Encodable {
         self.evidence = evidence
     }
 
-    enum Extra: String, CodingKey { case standing, validUntilEffective, items }
+    enum Extra: String, CodingKey { case standing, validUntilEffective, note }
 
     func encode(to encoder: any Encoder) throws {
         if case .import(var body) = record.body {
@@ -62,6 +62,9 @@ struct RecordJSON: Encodable {
             try record.encode(to: encoder)
         }
         var container = encoder.container(keyedBy: Extra.self)
+        if case .evidence(let body) = record.body, body.note == nil {
+            try container.encodeNil(forKey: .note)  // scripts can rely on the key
+        }
         if let evidence {
             try container.encode(evidence.standing.rawValue, forKey: .standing)
             try container.encodeIfPresent(evidence.validUntil, forKey: .validUntilEffective)

@@ -121,6 +121,12 @@ public struct Recorder: Sendable {
     public func review(_ reference: String, decision: Review.Decision, comment: String?, by: String) throws -> (record: Record, path: String) {
         let by = try required(by, "--by")
         let target = try Resolver.record(reference, in: ledger.records.map(\.record), types: [.evidence])
+        if let revocation = ledger.records.first(where: {
+            if case .revocation(let body) = $0.record.body { return body.target == target.id }
+            return false
+        }) {
+            throw StoreError.invalidInput("\(target.id) was revoked by \(revocation.record.by) on \(Timestamp.human(revocation.record.recordedAt)); there is nothing to review")
+        }
         if target.by.caseInsensitiveCompare(by) == .orderedSame {
             throw StoreError.invalidInput("\(by) submitted \(target.id) and cannot review it; a second person reviews with --by THEIR-NAME")
         }

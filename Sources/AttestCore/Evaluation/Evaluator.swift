@@ -36,14 +36,14 @@ public struct Evaluator: Sendable {
         var importRecord: Record?
         var settings = checklist.settings
         var revocations: [String: Record] = [:]
-        var reviews: [String: Record] = [:]
+        var reviews: [String: [Record]] = [:]
         var byItem: [String: [Record]] = [:]
         for record in ordered {
             switch record.body {
             case .import: importRecord = record
             case .settings(let value): settings = value
             case .revocation(let body): revocations[body.target] = record
-            case .review(let body): reviews[body.target] = record  // recorded last wins
+            case .review(let body): reviews[body.target, default: []].append(record)
             default: break
             }
             if let item = record.item { byItem[item, default: []].append(record) }
@@ -75,7 +75,7 @@ public struct Evaluator: Sendable {
     }
 
     private func evaluate(
-        _ item: ChecklistItem, records: [Record], revocations: [String: Record], reviews: [String: Record],
+        _ item: ChecklistItem, records: [Record], revocations: [String: Record], reviews: [String: [Record]],
         settings: ChecklistSettings, asOf: Date, attachments: [String: AttachmentStore.Check]
     ) -> ItemState {
         let interval = item.reviewInterval ?? settings.defaultReviewInterval
@@ -131,17 +131,19 @@ public struct Evaluator: Sendable {
 
     private func assess(
         _ record: Record, _ evidence: Evidence, item: ChecklistItem, interval: Interval?, revocations: [String: Record],
-        reviews: [String: Record], settings: ChecklistSettings, asOf: Date, attachments: [String: AttachmentStore.Check]
+        reviews: [String: [Record]], settings: ChecklistSettings, asOf: Date, attachments: [String: AttachmentStore.Check]
     ) -> EvidenceState {
         let validUntil = evidence.validUntil ?? interval?.added(to: evidence.effective)
-        let review = reviews[record.id]
+        // The latest review by someone other than the submitter decides (a self-review written by another
+        // program is ignored); recorded last wins.
+        let review = reviews[record.id]?.last { $0.by.caseInsensitiveCompare(record.by) != .orderedSame }
         let damaged = evidence.attachments.compactMap { attachment -> (attachment: Attachment, check: AttachmentStore.Check)? in
             let check = attachments[attachment.sha256] ?? .intact
             return check == .intact ? nil : (attachment, check)
         }
         let standing: EvidenceState.Standing
         let reviewDecision: Review.Decision? = {
-            guard case .review(let body)? = review?.body, review?.by != record.by else { return nil }
+            guard case .review(let body)? = review?.body else { return nil }
             return body.decision
         }()
         if let revocation = revocations[record.id], revocation.recordedAt <= asOf {

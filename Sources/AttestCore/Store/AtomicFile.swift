@@ -31,8 +31,16 @@ public enum AtomicFile {
             case .replace:
                 guard rename(temporary.path, url.path) == 0 else { throw PosixError(call: "rename", code: errno) }
             case .createNew:
-                guard link(temporary.path, url.path) == 0 else { throw PosixError(call: "link", code: errno) }
-                unlink(temporary.path)
+                // link() fails if the name exists, so a record is never replaced. On a file system without
+                // hard links, fall back to rename after checking the name is free (record IDs are random).
+                if link(temporary.path, url.path) == 0 {
+                    unlink(temporary.path)
+                } else if [EPERM, ENOTSUP, EOPNOTSUPP, EMLINK, ENOSYS].contains(errno) {
+                    guard access(url.path, F_OK) != 0 else { throw PosixError(call: "link", code: EEXIST) }
+                    guard rename(temporary.path, url.path) == 0 else { throw PosixError(call: "rename", code: errno) }
+                } else {
+                    throw PosixError(call: "link", code: errno)
+                }
             }
         } catch let error as PosixError {
             unlink(temporary.path)
