@@ -125,7 +125,6 @@ public struct JUnitReport: Sendable {
         if case .notApplicable(let body)? = state.notApplicable?.body {
             return "not applicable (approved by \(body.approvedBy), recorded by \(state.notApplicable!.by)): \(body.reason)"
         }
-        let reason = state.item.notes.first { $0.hasPrefix("Not applicable") } ?? "the matrix marks it not applicable"
-        return "not applicable (by the source matrix): \(reason)"
+        return "not applicable (by the source matrix): \(state.sourceNotApplicableReason)"
     }
 }

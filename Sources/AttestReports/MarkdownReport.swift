@@ -17,29 +17,22 @@ public struct MarkdownReport: Sendable {
     public func render() -> String {
         var out: [String] = []
         let checklist = state.checklist
-        let id = checklist.id
         let required = state.required
-        let unsatisfied = state.blocking.count
         out.append("# Compliance report: \(text(checklist.title))")
         out.append("")
-        let verdict = state.passes ? "**Verdict: PASS**" : "**Verdict: FAIL**"
         let detail = state.passes
             ? "all \(required.count) obligations are complete, waived or not applicable"
-            : "\(unsatisfied) of \(required.count) obligations are not satisfied"
-        out.append("\(verdict): \(detail) as of \(Timestamp.format(state.asOf)).")
+            : "\(state.blocking.count) of \(required.count) obligations are not satisfied"
+        out.append("**Verdict: \(state.passes ? "PASS" : "FAIL")**: \(detail) as of \(Timestamp.format(state.asOf)).")
         out.append("")
-        out.append("Checklist `\(id)`, customer party \(text(state.customerParty)), \(state.recordCount) records.")
+        out.append("Checklist `\(checklist.id)`, customer party \(text(state.customerParty)), \(state.recordCount) records.")
         out.append("")
 
         out.append("## Counts")
         out.append("")
-        out.append("| Status | Obligations |")
-        out.append("| --- | ---: |")
-        for status in ItemStatus.allCases where status != .retired {
-            out.append("| \(status.rawValue) | \(state.count(status)) |")
-        }
-        out.append("| **total** | **\(required.count)** |")
-        out.append("")
+        out += table(["Status", "Obligations"], alignments: ["---", "---:"],
+                     ItemStatus.allCases.filter { $0 != .retired }.map { [$0.rawValue, String(state.count($0))] }
+                         + [["**total**", "**\(required.count)**"]])
 
         appendObligations(&out)
         appendEvidence(&out)
@@ -47,20 +40,7 @@ public struct MarkdownReport: Sendable {
         appendDueSoon(&out)
         appendOthers(&out)
         appendAnomalies(&out)
-
-        out.append("## Source matrix")
-        out.append("")
-        let source = state.source
-        out.append("| | |")
-        out.append("| --- | --- |")
-        out.append("| File | \(cell(source.file)) |")
-        out.append("| Imported from | \(cell(source.importedFrom)) |")
-        out.append("| SHA-256 | `\(source.sha256)` |")
-        out.append("| Version | \(cell(source.version ?? "not given")) |")
-        if let record = state.importRecord {
-            out.append("| Imported | \(Timestamp.format(record.recordedAt)) by \(cell(record.by)) |")
-        }
-        out.append("")
+        appendSource(&out)
 
         out.append("## State digest")
         out.append("")
@@ -68,25 +48,37 @@ public struct MarkdownReport: Sendable {
         out.append("")
         out.append("`\(state.digest)`")
         out.append("")
-        out.append("To check later that nothing changed: `attest verify --checklist \(id) --digest \(state.digest) --as-of \(Timestamp.format(state.asOf))`")
+        out.append("To check later that nothing changed: `attest verify --checklist \(checklist.id) --digest \(state.digest) --as-of \(Timestamp.format(state.asOf))`")
         out.append("")
         return out.joined(separator: "\n")
     }
 
     private var parties: [String] { state.parties }
 
-    private func letters(_ item: ChecklistItem, _ party: String) -> String {
-        guard let value = item.responsibility[party] else { return "" }
-        return value.isEmpty ? "" : value
+    /// A table and the blank line after it. Cells must already be escaped.
+    private func table(_ headers: [String], alignments: [String]? = nil, _ rows: [[String]]) -> [String] {
+        ["| " + headers.joined(separator: " | ") + " |",
+         "|" + (alignments ?? headers.map { _ in "---" }).map { " \($0) |" }.joined()]
+            + rows.map { "| " + $0.joined(separator: " | ") + " |" } + [""]
     }
 
-    private func appendObligations(_ out: inout [String]) {
-        out.append("## Obligations")
+    /// A section heading, then `table` of `rows`, or `empty` when there are none.
+    private func section(_ title: String, _ headers: [String], _ rows: [[String]], empty: String, into out: inout [String]) {
+        out.append(title)
         out.append("")
-        let header = ["ID", "Task", "Status"] + parties.map(cell) + ["Evidence", "Latest evidence", "Valid until"]
-        out.append("| " + header.joined(separator: " | ") + " |")
-        out.append("|" + String(repeating: " --- |", count: header.count))
-        for item in state.required {
+        if rows.isEmpty {
+            out.append(empty)
+            out.append("")
+        } else {
+            out += table(headers, rows)
+        }
+    }
+
+    /// A party's letters for a table cell (empty when it holds none).
+    private func letters(_ item: ChecklistItem, _ party: String) -> String { item.responsibility[party] ?? "" }
+
+    private func appendObligations(_ out: inout [String]) {
+        let rows = state.required.map { item -> [String] in
             let latest = item.latestEvidence.map { "\(Timestamp.human($0.record.recordedAt)) by \(cell($0.record.by))" } ?? "none"
             let valid: String
             switch item.status {
@@ -96,11 +88,11 @@ public struct MarkdownReport: Sendable {
             default: valid = ""
             }
             let count = item.evidence.filter { $0.standing != .revoked }.count
-            let row = [item.item.id, cell(item.item.task), "**\(item.status.rawValue)**"] + parties.map { letters(item.item, $0) }
+            return [item.item.id, cell(item.item.task), "**\(item.status.rawValue)**"] + parties.map { letters(item.item, $0) }
                 + [String(count), latest, valid]
-            out.append("| " + row.joined(separator: " | ") + " |")
         }
-        out.append("")
+        section("## Obligations", ["ID", "Task", "Status"] + parties.map(cell) + ["Evidence", "Latest evidence", "Valid until"], rows,
+                empty: "The matrix gives the customer no obligation.", into: &out)
     }
 
     private func appendEvidence(_ out: inout [String]) {
@@ -145,56 +137,36 @@ public struct MarkdownReport: Sendable {
     }
 
     private func appendWaivers(_ out: inout [String]) {
-        out.append("## Waivers and not-applicable items")
-        out.append("")
-        let items = state.items.filter { $0.status == .waived || $0.status == .notApplicable }
-        if items.isEmpty {
-            out.append("None.")
-            out.append("")
-            return
-        }
-        out.append("| ID | Task | Status | Reason | Approved by | Until | Recorded |")
-        out.append("| --- | --- | --- | --- | --- | --- | --- |")
-        for item in items {
-            var reason = "", approver = "", until = "", recorded = "by the source matrix"
+        let rows = state.items.filter { $0.status == .waived || $0.status == .notApplicable }.map { item -> [String] in
+            var reason = item.sourceNotApplicableReason, approver = "source matrix", until = "no expiry", recorded = "by the source matrix"
             if case .waiver(let body)? = item.waiver?.body, let record = item.waiver {
                 (reason, approver, until) = (body.reason, body.approvedBy, Timestamp.through(body.until))
                 recorded = "\(Timestamp.format(record.recordedAt)) by \(cell(record.by))"
             } else if case .notApplicable(let body)? = item.notApplicable?.body, let record = item.notApplicable {
-                (reason, approver, until) = (body.reason, body.approvedBy, "no expiry")
+                (reason, approver) = (body.reason, body.approvedBy)
                 recorded = "\(Timestamp.format(record.recordedAt)) by \(cell(record.by))"
-            } else {
-                reason = item.item.notes.first { $0.hasPrefix("Not applicable") } ?? "the matrix marks it not applicable"
-                (approver, until) = ("source matrix", "no expiry")
             }
-            out.append("| \(item.item.id) | \(cell(item.item.task)) | \(item.status.rawValue) | \(cell(reason)) | \(cell(approver)) | \(until) | \(recorded) |")
+            return [item.item.id, cell(item.item.task), item.status.rawValue, cell(reason), cell(approver), until, recorded]
         }
-        out.append("")
+        section("## Waivers and not-applicable items", ["ID", "Task", "Status", "Reason", "Approved by", "Until", "Recorded"], rows,
+                empty: "None.", into: &out)
     }
 
     private func appendDueSoon(_ out: inout [String]) {
-        out.append("## Due within \(window)")
-        out.append("")
-        let due = state.dueSoon(within: window)
-        if due.isEmpty {
-            out.append("Nothing expires before \(Timestamp.human(window.added(to: state.asOf))).")
-            out.append("")
-            return
+        let rows = state.dueSoon(within: window).map { item in
+            [item.item.id, cell(item.item.task), item.status.rawValue, Timestamp.through(item.expiresAt!)]
         }
-        out.append("| ID | Task | Status | Through |")
-        out.append("| --- | --- | --- | --- |")
-        for item in due {
-            out.append("| \(item.item.id) | \(cell(item.item.task)) | \(item.status.rawValue) | \(Timestamp.through(item.expiresAt!)) |")
-        }
-        out.append("")
+        section("## Due within \(window)", ["ID", "Task", "Status", "Through"], rows,
+                empty: "Nothing expires before \(Timestamp.human(window.added(to: state.asOf))).", into: &out)
     }
 
     private func appendOthers(_ out: inout [String]) {
+        let live = state.items.filter { !$0.item.retired }
         let groups: [(String, [ItemState])] = [
-            ("Consulted", state.items.filter { $0.item.kind == .consulted && !$0.item.retired }),
-            ("Informed", state.items.filter { $0.item.kind == .informed && !$0.item.retired }),
-            ("Inherited (the provider's)", state.items.filter { $0.item.kind == .inherited && !$0.item.retired }),
-            ("Not applicable by the matrix", state.items.filter { $0.item.kind == .notApplicable && !$0.item.retired }),
+            ("Consulted", live.filter { $0.item.kind == .consulted }),
+            ("Informed", live.filter { $0.item.kind == .informed }),
+            ("Inherited (the provider's)", live.filter { $0.item.kind == .inherited }),
+            ("Not applicable by the matrix", live.filter { $0.item.kind == .notApplicable }),
             ("Retired (gone from the matrix; records kept)", state.items.filter(\.item.retired)),
         ]
         out.append("## Items the customer does not own")
@@ -202,34 +174,32 @@ public struct MarkdownReport: Sendable {
         for (title, items) in groups where !items.isEmpty {
             out.append("### \(title): \(items.count)")
             out.append("")
-            out.append("| ID | Task | Section | " + parties.map(cell).joined(separator: " | ") + " |")
-            out.append("|" + String(repeating: " --- |", count: 3 + parties.count))
-            for item in items {
-                out.append("| \(item.item.id) | \(cell(item.item.task)) | \(cell(item.item.section)) | "
-                    + parties.map { letters(item.item, $0) }.joined(separator: " | ") + " |")
-            }
-            out.append("")
+            out += table(["ID", "Task", "Section"] + parties.map(cell), items.map { item in
+                [item.item.id, cell(item.item.task), cell(item.item.section)] + parties.map { letters(item.item, $0) }
+            })
         }
     }
 
     private func appendAnomalies(_ out: inout [String]) {
-        out.append("## RACI anomalies")
-        out.append("")
-        let findings = state.items.filter { !$0.item.retired }.flatMap { item in
+        let rows = state.items.filter { !$0.item.retired }.flatMap { item in
             RACILint.anomalies(item.item.responsibility, parties: parties, singleColumn: item.item.singleColumn ?? false)
-                .map { (item, $0) }
+                .map { [item.item.id, cell(item.item.task), cell($0.description)] }
         }
-        if findings.isEmpty {
-            out.append("None.")
-            out.append("")
-            return
+        section("## RACI anomalies", ["ID", "Task", "Anomaly"], rows, empty: "None.", into: &out)
+    }
+
+    private func appendSource(_ out: inout [String]) {
+        let source = state.source
+        var rows = [
+            ["File", cell(source.file)],
+            ["Imported from", cell(source.importedFrom)],
+            ["SHA-256", "`\(source.sha256)`"],
+            ["Version", cell(source.version ?? "not given")],
+        ]
+        if let record = state.importRecord {
+            rows.append(["Imported", "\(Timestamp.format(record.recordedAt)) by \(cell(record.by))"])
         }
-        out.append("| ID | Task | Anomaly |")
-        out.append("| --- | --- | --- |")
-        for (item, anomaly) in findings {
-            out.append("| \(item.item.id) | \(cell(item.item.task)) | \(cell(anomaly.description)) |")
-        }
-        out.append("")
+        section("## Source matrix", ["Field", "Value"], rows, empty: "", into: &out)
     }
 
     // MARK: Escaping

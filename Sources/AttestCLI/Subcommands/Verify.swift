@@ -30,11 +30,11 @@ struct Verify: ParsableCommand {
     func run() throws {
         let asOf = try time.date()
         var problems: [String] = []
-        var results: [VerifyJSON] = []
+        var results: [Verification] = []
         for ledger in try location.ledgers() {
             let result = try Verification.run(ledger, asOf: asOf, expectedDigest: digest?.lowercased())
             problems += result.problems
-            results.append(VerifyJSON(result))
+            results.append(result)
             if !output.json { printText(result) }
         }
         if output.json { try Console.printJSON(results) }
@@ -54,8 +54,8 @@ struct Verify: ParsableCommand {
     }
 }
 
-/// What `verify` found for one checklist.
-struct Verification {
+/// What `verify` found for one checklist (also its `--format json` shape).
+struct Verification: Encodable {
     var checklist: String
     var asOf: Date
     var recordCount: Int
@@ -64,6 +64,24 @@ struct Verification {
     var unchecked: [String]
     var digest: String?
     var digestMatches: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case checklist, asOf, recordCount = "records", attachmentCount = "attachments", ok, problems, unchecked = "notCheckedLocally",
+             digest, digestMatches
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(checklist, forKey: .checklist)
+        try container.encode(asOf, forKey: .asOf)
+        try container.encode(recordCount, forKey: .recordCount)
+        try container.encode(attachmentCount, forKey: .attachmentCount)
+        try container.encode(problems.isEmpty, forKey: .ok)
+        try container.encode(problems, forKey: .problems)
+        try container.encode(unchecked, forKey: .unchecked)
+        try container.encodeIfPresent(digest, forKey: .digest)
+        try container.encodeIfPresent(digestMatches, forKey: .digestMatches)
+    }
 
     static func run(_ ledger: Ledger, asOf: Date, expectedDigest: String?) throws -> Verification {
         var hashes: [String: [(item: String, record: String, name: String)]] = [:]
@@ -102,29 +120,5 @@ struct Verification {
         }
         return Verification(checklist: ledger.checklist.id, asOf: asOf, recordCount: ledger.records.count, attachmentCount: checks.count,
                             problems: problems, unchecked: unchecked.sorted(), digest: digest, digestMatches: matches)
-    }
-}
-
-struct VerifyJSON: Encodable {
-    var checklist: String
-    var asOf: Date
-    var records: Int
-    var attachments: Int
-    var ok: Bool
-    var problems: [String]
-    var notCheckedLocally: [String]
-    var digest: String?
-    var digestMatches: Bool?
-
-    init(_ result: Verification) {
-        checklist = result.checklist
-        asOf = result.asOf
-        records = result.recordCount
-        attachments = result.attachmentCount
-        ok = result.problems.isEmpty
-        problems = result.problems
-        notCheckedLocally = result.unchecked
-        digest = result.digest
-        digestMatches = result.digestMatches
     }
 }

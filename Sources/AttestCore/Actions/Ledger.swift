@@ -44,6 +44,14 @@ public struct Ledger: Sendable {
         return body.added.contains(item) || body.removed.contains(item) || body.changed.contains(item)
     }
 
+    /// The revocation of a record, if it was revoked.
+    public func revocation(of id: String) -> Record? {
+        records.first {
+            if case .revocation(let body) = $0.record.body { return body.target == id }
+            return false
+        }?.record
+    }
+
     public func item(_ reference: String) throws -> ChecklistItem {
         try Resolver.item(reference, in: checklist.items)
     }

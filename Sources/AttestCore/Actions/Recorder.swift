@@ -89,11 +89,8 @@ public struct Recorder: Sendable {
         let reason = try required(reason, "--reason")
         let by = try required(by, "--by")
         let target = try Resolver.record(reference, in: ledger.records.map(\.record), types: [.evidence, .waiver, .notApplicable])
-        if let existing = ledger.records.first(where: {
-            if case .revocation(let body) = $0.record.body { return body.target == target.id }
-            return false
-        }) {
-            throw StoreError.invalidInput("\(target.id) was revoked already by \(existing.record.by) on \(Timestamp.human(existing.record.recordedAt))")
+        if let existing = ledger.revocation(of: target.id) {
+            throw StoreError.invalidInput("\(target.id) was revoked already by \(existing.by) on \(Timestamp.human(existing.recordedAt))")
         }
         return try write(.revocation(Revocation(target: target.id, reason: reason)), item: target.item, by: by)
     }
@@ -121,11 +118,8 @@ public struct Recorder: Sendable {
     public func review(_ reference: String, decision: Review.Decision, comment: String?, by: String) throws -> (record: Record, path: String) {
         let by = try required(by, "--by")
         let target = try Resolver.record(reference, in: ledger.records.map(\.record), types: [.evidence])
-        if let revocation = ledger.records.first(where: {
-            if case .revocation(let body) = $0.record.body { return body.target == target.id }
-            return false
-        }) {
-            throw StoreError.invalidInput("\(target.id) was revoked by \(revocation.record.by) on \(Timestamp.human(revocation.record.recordedAt)); there is nothing to review")
+        if let revocation = ledger.revocation(of: target.id) {
+            throw StoreError.invalidInput("\(target.id) was revoked by \(revocation.by) on \(Timestamp.human(revocation.recordedAt)); there is nothing to review")
         }
         if target.by.caseInsensitiveCompare(by) == .orderedSame {
             throw StoreError.invalidInput("\(by) submitted \(target.id) and cannot review it; a second person reviews with --by THEIR-NAME")

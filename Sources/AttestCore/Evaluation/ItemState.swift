@@ -57,6 +57,11 @@ public struct ItemState: Sendable {
     /// Blocks the gate: required, not retired, not satisfied.
     public var blocks: Bool { required && !status.isSatisfied }
 
+    /// Why the matrix itself marks the item not applicable: the source's wording, kept as a note by import.
+    public var sourceNotApplicableReason: String {
+        item.notes.first { $0.hasPrefix("Not applicable") } ?? "the matrix marks it not applicable"
+    }
+
     /// What is missing, in words, and the command that fixes it.
     public func explanation(checklist: String) -> (missing: String, fix: String) {
         let tick = "attest tick \(item.id) --checklist \(checklist) --file EVIDENCE"
