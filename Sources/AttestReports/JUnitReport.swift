@@ -18,7 +18,7 @@ public struct JUnitReport: Sendable {
         }
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: .min ... .max)).tmp")
         do {
-            let writer = try XMLStreamWriter(path: temporary.path)
+            let writer = try XMLStreamWriter(path: temporary.path, displayPath: displayPath)
             try write(with: writer)
             try writer.finish()
             guard rename(temporary.path, url.path) == 0 else {

@@ -5,10 +5,12 @@ import Foundation
 /// becomes a thrown error that names the call. No libxml2 pointer leaves this type.
 final class XMLStreamWriter {
     private var writer: xmlTextWriterPtr?
+    /// How errors name the file (the report's path, not the temporary file's).
     private let path: String
 
-    init(path: String) throws {
-        self.path = path
+    init(path: String, displayPath: String) throws {
+        self.path = displayPath
+        CLibXML2_silenceErrors()
         guard let writer = xmlNewTextWriterFilename(path, 0) else {
             throw ReportError.xml(call: "xmlNewTextWriterFilename", code: -1, path: path)
         }

@@ -14,4 +14,8 @@
 /// `xmlFree` is a per-thread global function pointer, which Swift cannot call directly.
 static inline void CLibXML2_free(void *pointer) { xmlFree(pointer); }
 
+/// libxml2 prints I/O errors to stderr itself; attest reports them as Swift errors instead.
+static void CLibXML2_ignoreError(void *context, const char *message, ...) { (void)context; (void)message; }
+static inline void CLibXML2_silenceErrors(void) { xmlSetGenericErrorFunc(NULL, CLibXML2_ignoreError); }
+
 #endif

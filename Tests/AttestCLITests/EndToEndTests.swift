@@ -240,6 +240,24 @@ import Testing
         #expect(changed.status == 3 && changed.stdout.contains("DOES NOT MATCH"))
     }
 
+    @Test func aFileSizeLimitFailsTheWriteInsteadOfKillingAttest() throws {
+        let cli = try CLI.withDefaultChecklist()
+        try cli.directory.write("big.bin", String(repeating: "evidence ", count: 400_000))
+        let before = cli.files()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", "ulimit -f 100; exec \"$0\" tick ACCS-11 --file big.bin --by a", CLI.binary.path]
+        process.currentDirectoryURL = cli.workspace
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 2, "\(message)")
+        #expect(message.contains("File too large") && message.contains("nothing was recorded"))
+        #expect(cli.files() == before, "nothing is left written")
+    }
+
     @Test func helpTeachesAndExitsZero() throws {
         let cli = try CLI()
         let help = try cli.run(["--help"])
