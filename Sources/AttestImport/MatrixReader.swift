@@ -60,10 +60,15 @@ public struct MatrixReader: Sendable {
     public var provider: String?
     public var taskColumn: String?
 
-    public init(party: String? = nil, provider: String? = nil, taskColumn: String? = nil) {
+    /// Unreadable letters in the customer's column are an error (import); when false they are only
+    /// recorded, as in any other column (lint, which reports them as anomalies).
+    public var strict: Bool
+
+    public init(party: String? = nil, provider: String? = nil, taskColumn: String? = nil, strict: Bool = true) {
         self.party = party
         self.provider = provider
         self.taskColumn = taskColumn
+        self.strict = strict
     }
 
     /// Reads `url`; `path` is how messages name it (as the user gave it).
@@ -297,7 +302,7 @@ public struct MatrixReader: Sendable {
                         // A column of duties written out in words: the party holds them.
                         responsibility[names[position]] = "R"
                         notes.append("\(names[position]): \(plain.text)")
-                    } else if index == customerIndex {
+                    } else if index == customerIndex && strict {
                         throw ImportError.unreadableLetters(path: path, line: row.line, column: column(row, index),
                                                             party: names[position], value: plain.text)
                     } else {

@@ -57,6 +57,8 @@ import Testing
         let dry = try cli.run(["import", "vendor/matrix.md", "--checklist", "service", "--dry-run"])
         dry.expectSuccess()
         #expect(dry.stdout.contains("Would import"))
+        let dryJSON = try #require(try cli.json(["import", "vendor/matrix.md", "--checklist", "service", "--dry-run"]) as? [String: Any])
+        #expect(dryJSON["dryRun"] as? Bool == true && dryJSON["record"] == nil && (dryJSON["kinds"] as? [String: Int])?["obligation"] == 3)
         #expect(cli.files() == before + ["vendor/bad.md", "vendor/matrix.md"].filter { !before.contains($0) }.sorted()
                 || Set(cli.files()) == Set(before + ["vendor/bad.md", "vendor/matrix.md"]))
         let usage = try cli.run(["list", "--no-such-option"])
@@ -276,6 +278,9 @@ import Testing
         let lint = try cli.run(["lint", Self.seed.path])
         #expect(lint.status == 1)
         #expect(lint.stdout.contains("no party is Accountable (no-accountable): Debugging and issue isolation"))
+        try cli.directory.write("odd.md", "| Task | Provider | Customer |\n| --- | --- | --- |\n| Keys | A | perhaps |\n")
+        let odd = try cli.run(["lint", "odd.md", "--format", "json"])
+        #expect(odd.status == 1 && odd.stdout.contains("\"anomaly\" : \"unreadable-letters\""), "lint reports what import refuses")
         try cli.directory.write("clean.md", "| Task | Provider | Customer |\n| --- | --- | --- |\n| Keys | I | RA |\n")
         #expect(try cli.run(["lint", "clean.md"]).status == 0)
     }

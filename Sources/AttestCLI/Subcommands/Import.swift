@@ -40,6 +40,7 @@ struct Import: ParsableCommand {
     var dryRun = false
 
     @OptionGroup var actor: ActorOptions
+    @OptionGroup var output: FormatOptions
 
     func run() throws {
         guard let id = location.checklist else {
@@ -50,8 +51,50 @@ struct Import: ParsableCommand {
                                            sourceVersion: sourceVersion, dryRun: dryRun)
         let outcome = try MatrixImport(workspace: workspace, checklistID: id, options: options)
             .run(matrixURL: URL(fileURLWithPath: matrix), displayPath: matrix, by: actor.actor(in: workspace))
+        if output.json {
+            try Console.printJSON(ImportJSON(outcome, dryRun: dryRun))
+            return
+        }
         for warning in outcome.matrix.warnings { Console.warning(warning) }
         report(outcome)
+    }
+
+    /// `import --format json`: what was imported and what changed.
+    struct ImportJSON: Encodable {
+        var checklist: String
+        var firstImport: Bool
+        var dryRun: Bool
+        var items: Int
+        var kinds: [String: Int]
+        var customerParty: String
+        var parties: [String]
+        var sourceSHA256: String
+        var added: [String]
+        var removed: [String]
+        var changed: [String]
+        var lettersChanged: [String]
+        var skippedTables: [String]
+        var warnings: [String]
+        var record: String?
+
+        init(_ outcome: MatrixImport.Outcome, dryRun: Bool) {
+            let live = outcome.checklist.items.filter { !$0.retired }
+            checklist = outcome.checklist.id
+            firstImport = outcome.isFirstImport
+            self.dryRun = dryRun
+            items = live.count
+            kinds = Dictionary(uniqueKeysWithValues: ItemKind.allCases.map { kind in (kind.rawValue, live.filter { $0.kind == kind }.count) })
+            customerParty = outcome.checklist.customerParty
+            parties = outcome.checklist.parties
+            sourceSHA256 = outcome.checklist.source.sha256
+            added = outcome.changes.added
+            removed = outcome.changes.removed
+            changed = outcome.changes.changed
+            lettersChanged = outcome.changes.lettersChanged
+            skippedTables = outcome.matrix.skipped.map(\.description)
+            warnings = outcome.matrix.warnings
+            record = outcome.recordPath
+        }
     }
 
     private func report(_ outcome: MatrixImport.Outcome) {

@@ -20,7 +20,7 @@ struct Lint: ParsableCommand {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-        let parsed = try MatrixReader(party: party, taskColumn: taskColumn).read(contentsOf: URL(fileURLWithPath: matrix), path: matrix)
+        let parsed = try MatrixReader(party: party, taskColumn: taskColumn, strict: false).read(contentsOf: URL(fileURLWithPath: matrix), path: matrix)
         let findings = MatrixLinter.lint(parsed)
         if output.json {
             struct Finding: Encodable { var line: Int; var section: String; var task: String; var anomaly: String; var message: String }

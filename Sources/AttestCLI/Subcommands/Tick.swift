@@ -64,5 +64,8 @@ struct Tick: ParsableCommand {
             Console.print("  \(attachment.name)  \(attachment.size) bytes  sha256 \(attachment.sha256)")
         }
         if let until = evidence.validUntil { Console.print("  valid through \(Timestamp.through(until))") }
+        if let item = try? ledger.item(record.item ?? ""), !item.isRequired {
+            Console.print("  note: \(item.id) is \(item.kind.rawValue), not an obligation; the evidence is kept but nothing required it")
+        }
     }
 }
