@@ -137,8 +137,19 @@ import Testing
         #expect(fixture.status("T-01", asOf: "2026-02-28") == .complete, "as of before the re-import, the old table applies")
         #expect(fixture.status("T-01", asOf: "2026-03-01") == .reconfirm)
         #expect(!fixture.state(asOf: "2026-03-01").passes)
-        fixture.tick("T-01", at: "2026-03-02T00:00:00Z")
-        #expect(fixture.status("T-01", asOf: "2026-03-02") == .complete)
+        fixture.add(.settings(ChecklistSettings(reviewRequired: true)), item: nil, at: "2026-03-02T00:00:00Z")
+        fixture.tick("T-01", at: "2026-03-02T01:00:00Z", by: "alice")
+        #expect(fixture.status("T-01", asOf: "2026-03-02") == .pending, "new evidence awaits review: no longer only old evidence")
+        fixture.add(.settings(ChecklistSettings(reviewRequired: false)), item: nil, at: "2026-03-03T00:00:00Z")
+        #expect(fixture.status("T-01", asOf: "2026-03-03") == .complete)
+    }
+
+    @Test func expiredOnlyWhenAllCurrentEvidenceIsPastItsValidity() {
+        var fixture = F(items: [F.item("T-01", "RA")])
+        fixture.tick("T-01", at: "2026-02-10T09:00:00Z", validUntil: "2026-03-31")
+        fixture.tick("T-01", at: "2026-02-11T09:00:00Z", effective: "2026-06-01")
+        #expect(fixture.status("T-01", asOf: "2026-04-15") == .pending, "the next evidence takes effect later: pending, not expired")
+        #expect(fixture.status("T-01", asOf: "2026-06-01") == .complete)
     }
 
     @Test func retiredItemsDoNotBlock() {

@@ -100,6 +100,7 @@ public struct Evaluator: Sendable {
         var status: ItemStatus
         var expiresAt: Date?
         let valid = evidenceStates.filter { $0.standing == .valid }
+        // Evidence that still speaks for the item: not withdrawn, not from before its letters changed.
         let current = evidenceStates.filter { $0.standing != .revoked && $0.standing != .superseded }
         if item.retired {
             status = .retired
@@ -113,16 +114,13 @@ public struct Evaluator: Sendable {
         } else if !valid.isEmpty {
             status = .complete
             expiresAt = valid.contains { $0.validUntil == nil } ? nil : valid.compactMap(\.validUntil).max()
-        } else if evidenceStates.contains(where: { $0.standing == .superseded }) && !current.contains(where: { $0.standing == .expired }) {
+        } else if current.isEmpty && evidenceStates.contains(where: { $0.standing == .superseded }) {
             status = .reconfirm
-        } else if current.contains(where: { $0.standing == .expired }) {
+        } else if !current.isEmpty && current.allSatisfy({ $0.standing == .expired }) {
             status = .expired
             expiresAt = current.compactMap(\.validUntil).max()
         } else {
             status = .pending
-        }
-        if case .waiver(let body)? = waiver?.body, body.until <= asOf, status == .pending || status == .expired {
-            expiresAt = expiresAt ?? body.until
         }
         return ItemState(item: item, status: status, evidence: evidenceStates,
                          waiver: status == .waived ? waiver : nil,
