@@ -16,17 +16,17 @@ public struct AttestCommand: ParsableCommand {
 
             Typical session:
               attest init
-              attest import vendor/shared-responsibility.md --checklist adobe-commerce-cloud-service
+              attest import vendor/matrix.md --checklist acme-cloud
               attest list
-              attest tick ACCS-11 --file evidence/integrations.pdf --note "Reviewed in Q3"
+              attest tick AC-11 --file evidence/review.pdf --note "Q3 review"
               attest status
               attest report && attest gate
 
             Exit codes:
-              0  success (gate: every required item satisfied; lint: no anomaly)
+              0  success (gate: all required items satisfied; lint: no anomaly)
               1  gate: a required item is unsatisfied; lint: anomalies found
-              2  usage or input error, or a write that failed (nothing is left half-written)
-              3  integrity failure: an attachment is missing or altered, or a digest no longer matches
+              2  usage or input error, or a failed write (nothing half-written)
+              3  integrity: an attachment missing or altered, a digest changed
             """,
         version: "0.1.0",
         subcommands: [

@@ -10,8 +10,9 @@ struct Tick: ParsableCommand {
             once). A large file kept elsewhere is recorded as --ref URL --sha256 HEX; a ticket or dashboard as --link URL.
 
             Examples:
-              attest tick ACCS-11 --file evidence/integration-review.pdf --note "Q3 review"
-              attest tick installing-app-builder --link https://jira.example.com/SEC-42 --valid-until 2027-06-30
+              attest tick ACCS-11 --file evidence/review.pdf --note "Q3 review"
+              attest tick installing-app --link https://jira.example.com/SEC-42 \\
+                --valid-until 2027-06-30
             """)
 
     @Argument(help: ArgumentHelp("The item: ID, number or part of its task's words.", valueName: "ITEM"))
