@@ -110,7 +110,13 @@ public struct MatrixReader: Sendable {
             switch self.layout(of: table, headers: headers) {
             case .success(let found): layout = found
             case .failure(let reason):
-                allPartyNames.append(contentsOf: spelled.filter { !$0.isEmpty })
+                // Header cells that could name a party: not the first (task) column, not task, ID or context columns.
+                for (index, name) in spelled.enumerated() where index > 0 && !name.isEmpty && !allPartyNames.contains(name) {
+                    let header = headers[index]
+                    if !Vocabulary.taskHeaders.contains(header) && !Vocabulary.isIDHeader(header) && !isContextColumn(header) {
+                        allPartyNames.append(name)
+                    }
+                }
                 skipped.append(.init(line: table.line, section: table.section, reason: reason))
                 continue
             }
@@ -138,7 +144,7 @@ public struct MatrixReader: Sendable {
 
         if tableCount == 0 {
             if let party {
-                throw ImportError.partyNotFound(path: path, party: party, found: Array(NSOrderedSet(array: allPartyNames)) as? [String] ?? [])
+                throw ImportError.partyNotFound(path: path, party: party, found: allPartyNames)
             }
             if let taskColumn, !document.tables.isEmpty {
                 let headers = document.tables.flatMap { $0.header.map { Markup.plain($0).text } }
