@@ -33,6 +33,7 @@ struct Verify: ParsableCommand {
         var results: [Verification] = []
         for ledger in try location.ledgers() {
             let result = try Verification.run(ledger, asOf: asOf, expectedDigest: digest?.lowercased())
+            Console.clearProgress()
             problems += result.problems
             results.append(result)
             if !output.json { printText(result) }
@@ -95,7 +96,10 @@ struct Verification: Encodable {
                 unchecked.append("\(stored.record.item ?? "") \(stored.record.id): \(reference.url) (sha256 \(reference.sha256))")
             }
         }
-        let checks = ledger.store.attachments.verify(Set(hashes.keys))
+        let total = hashes.count
+        let checks = ledger.store.attachments.verify(Set(hashes.keys), progress: Console.progressOnTerminal { done in
+            "re-hashing attachments: \(done)/\(total)"
+        })
         var problems: [String] = []
         for (hash, check) in checks.sorted(by: { $0.key < $1.key }) where check != .intact {
             for use in hashes[hash] ?? [] {

@@ -32,7 +32,38 @@ enum Console {
 
     static func error(_ text: String) {
         flush()
+        clearProgress()
         writeAll(STDERR_FILENO, Array((text + "\n").utf8))
+    }
+
+    /// A progress callback that rewrites one line of standard error, at most ten times a second, only
+    /// when standard error is a terminal; nil otherwise.
+    static func progressOnTerminal(_ line: @escaping @Sendable (Int) -> String) -> (@Sendable (Int) -> Void)? {
+        guard isatty(STDERR_FILENO) != 0 else { return nil }
+        let clock = ProgressClock()
+        return { done in
+            guard clock.due() else { return }
+            let text = "\r" + line(done) + "\u{1B}[K"
+            text.withCString { _ = write(STDERR_FILENO, $0, strlen($0)) }
+        }
+    }
+
+    /// Erases a progress line, if standard error is a terminal.
+    static func clearProgress() {
+        if isatty(STDERR_FILENO) != 0 { writeAll(STDERR_FILENO, Array("\r\u{1B}[K".utf8)) }
+    }
+
+    private final class ProgressClock: @unchecked Sendable {
+        private var last = 0.0
+        private let lock = NSLock()
+        func due() -> Bool {
+            lock.lock()
+            defer { lock.unlock() }
+            let now = Date().timeIntervalSince1970
+            guard now - last >= 0.1 else { return false }
+            last = now
+            return true
+        }
     }
 
     static func flush() {

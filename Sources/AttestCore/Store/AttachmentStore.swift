@@ -75,18 +75,24 @@ public struct AttachmentStore: Sendable {
         return (result.sha256, result.size, true)
     }
 
-    /// Re-hashes every stored file named by `hashes` (what `verify` does).
-    public func verify(_ hashes: Set<String>) -> [String: Check] {
-        check(hashes, trustCache: false)
+    /// Re-hashes every stored file named by `hashes` (what `verify` does). `progress` is called with the
+    /// number of files done, from any thread.
+    public func verify(_ hashes: Set<String>, progress: (@Sendable (Int) -> Void)? = nil) -> [String: Check] {
+        check(hashes, trustCache: false, progress: progress)
     }
 
     /// Checks stored files, re-hashing only those whose size, mtime, ctime or inode changed since
     /// they were last hashed (the stat cache under `.attest/`, which is never evidence).
-    public func check(_ hashes: Set<String>, trustCache: Bool = true) -> [String: Check] {
+    public func check(_ hashes: Set<String>, trustCache: Bool = true, progress: (@Sendable (Int) -> Void)? = nil) -> [String: Check] {
         var cache = trustCache ? loadCache() : [:]
         let list = Array(hashes)
         let snapshot = cache
-        let results = Parallel.map(list.count) { index in checkOne(list[index], cached: snapshot[list[index]]) }
+        let counter = Counter()
+        let results = Parallel.map(list.count) { index in
+            let result = checkOne(list[index], cached: snapshot[list[index]])
+            if let progress { progress(counter.increment()) }
+            return result
+        }
         var output: [String: Check] = [:]
         var changed = false
         for (index, hash) in list.enumerated() {
@@ -99,6 +105,18 @@ public struct AttachmentStore: Sendable {
         }
         if changed { saveCache(cache) }
         return output
+    }
+
+    /// Counts finished files across threads.
+    private final class Counter: @unchecked Sendable {
+        private var value = 0
+        private let lock = NSLock()
+        func increment() -> Int {
+            lock.lock()
+            defer { lock.unlock() }
+            value += 1
+            return value
+        }
     }
 
     struct CacheEntry: Codable, Hashable, Sendable {

@@ -50,7 +50,11 @@ public struct ChecklistStore: Sendable {
         } catch {
             throw StoreError.unreadable(path: checklistDisplayPath, detail: "\(error.localizedDescription); re-import the matrix with `attest import`")
         }
-        return try JSONCoding.decode(Checklist.self, from: data, path: checklistDisplayPath, decoder: Self.checklistDecoder)
+        let checklist = try JSONCoding.decode(Checklist.self, from: data, path: checklistDisplayPath, decoder: Self.checklistDecoder)
+        if let major = Int(checklist.schemaVersion.split(separator: ".").first ?? ""), major > Record.supportedMajor {
+            throw StoreError.newerSchema(path: checklistDisplayPath, version: checklist.schemaVersion)
+        }
+        return checklist
     }
 
     private static let checklistDecoder: JSONDecoder = JSONCoding.decoder()
