@@ -167,9 +167,9 @@ public struct Evaluator: Sendable {
     }
 
     /// SHA-256 over every record recorded at or before the evaluation time: one line per record,
-    /// `ID <TAB> SHA-256 of its bytes`, sorted by ID, after a header naming the checklist.
+    /// `ID <TAB> SHA-256 of its bytes`, sorted by the IDs' UTF-8 bytes, after a header naming the checklist.
     public static func digest(checklistID: String, records: some Sequence<StoredRecord>) -> String {
-        let lines = records.map { ($0.record.id, $0.sha256) }.sorted { $0.0 < $1.0 }
+        let lines = records.map { ($0.record.id, $0.sha256) }.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
         var text = "attest-state-v1\t\(checklistID)\n"
         text.reserveCapacity(lines.count * 110)
         for (id, sha256) in lines {

@@ -1,0 +1,303 @@
+import Foundation
+
+/// Reads the common record types (evidence, revocation, waiver, not-applicable, review) straight from
+/// their bytes, without Foundation's generic decoding machinery, which is most of the cost of reading a
+/// workspace of 10^5 records.
+///
+/// It is strict and returns nil on anything it does not expect: an unknown or missing field type, a
+/// malformed escape, a date that does not parse, a newer schema, trailing bytes, an import or settings
+/// record. The caller then decodes the same bytes with `JSONDecoder`, which gives the same result or the
+/// diagnostic. A record it accepts is one `JSONDecoder` reads the same way.
+struct FastRecordReader {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var index = 0
+
+    static func read(_ data: Data) -> Record? {
+        data.withUnsafeBytes { raw -> Record? in
+            var reader = FastRecordReader(bytes: raw.bindMemory(to: UInt8.self))
+            return reader.record()
+        }
+    }
+
+    private init(bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    // MARK: Records
+
+    private mutating func record() -> Record? {
+        var schemaVersion: String?, type: String?, id: String?, checklist: String?, item: String?, by: String?
+        var recordedAt: Date?
+        // Evidence
+        var note: String?, links: [String]?, attachments: [Attachment]?, references: [ExternalReference]?
+        var effective: Date?, validUntil: Date?
+        // Revocation, waiver, not-applicable, review
+        var target: String?, reason: String?, approvedBy: String?, until: Date?, decision: String?, comment: String?
+
+        let complete = object { key, reader in
+            switch key {
+            case "schemaVersion": schemaVersion = reader.string(); return schemaVersion != nil
+            case "type": type = reader.string(); return type != nil
+            case "id": id = reader.string(); return id != nil
+            case "checklist": checklist = reader.string(); return checklist != nil
+            case "item": item = reader.optionalString(); return item != nil || reader.lastWasNull
+            case "recordedAt": recordedAt = reader.date(); return recordedAt != nil
+            case "by": by = reader.string(); return by != nil
+            case "note": note = reader.optionalString(); return note != nil || reader.lastWasNull
+            case "links": links = reader.array { $0.string() }; return links != nil
+            case "attachments": attachments = reader.array { $0.attachment() }; return attachments != nil
+            case "references": references = reader.array { $0.reference() }; return references != nil
+            case "effective": effective = reader.date(); return effective != nil
+            case "validUntil": validUntil = reader.optionalDate(); return validUntil != nil || reader.lastWasNull
+            case "target": target = reader.string(); return target != nil
+            case "reason": reason = reader.string(); return reason != nil
+            case "approvedBy": approvedBy = reader.string(); return approvedBy != nil
+            case "until": until = reader.date(); return until != nil
+            case "decision": decision = reader.string(); return decision != nil
+            case "comment": comment = reader.optionalString(); return comment != nil || reader.lastWasNull
+            default: return reader.skipValue()
+            }
+        }
+        skipWhitespace()
+        guard complete, index == bytes.count, let schemaVersion, let type, let id, let checklist, let recordedAt, let by,
+              let major = Int(schemaVersion.split(separator: ".", omittingEmptySubsequences: false).first ?? ""),
+              (1...Record.supportedMajor).contains(major), let item, !item.isEmpty
+        else { return nil }
+
+        let body: Record.Body
+        switch type {
+        case RecordType.evidence.rawValue:
+            guard let effective else { return nil }
+            body = .evidence(Evidence(note: note, links: links ?? [], attachments: attachments ?? [], references: references ?? [],
+                                      effective: effective, validUntil: validUntil))
+        case RecordType.revocation.rawValue:
+            guard let target, let reason else { return nil }
+            body = .revocation(Revocation(target: target, reason: reason))
+        case RecordType.waiver.rawValue:
+            guard let reason, let approvedBy, let until else { return nil }
+            body = .waiver(Waiver(reason: reason, approvedBy: approvedBy, until: until))
+        case RecordType.notApplicable.rawValue:
+            guard let reason, let approvedBy else { return nil }
+            body = .notApplicable(NotApplicable(reason: reason, approvedBy: approvedBy))
+        case RecordType.review.rawValue:
+            guard let target, let decision, let value = Review.Decision(rawValue: decision) else { return nil }
+            body = .review(Review(target: target, decision: value, comment: comment))
+        default:
+            return nil
+        }
+        var record = Record(id: id, checklist: checklist, item: item, recordedAt: recordedAt, by: by, body: body)
+        record.schemaVersion = schemaVersion
+        return record
+    }
+
+    private mutating func attachment() -> Attachment? {
+        var name: String?, size: Int64?, mediaType: String?, sha256: String?
+        let complete = object { key, reader in
+            switch key {
+            case "name": name = reader.string(); return name != nil
+            case "size": size = reader.integer(); return size != nil
+            case "mediaType": mediaType = reader.string(); return mediaType != nil
+            case "sha256": sha256 = reader.string(); return sha256 != nil
+            default: return reader.skipValue()
+            }
+        }
+        guard complete, let name, let size, let mediaType, let sha256 else { return nil }
+        return Attachment(name: name, size: size, mediaType: mediaType, sha256: sha256)
+    }
+
+    private mutating func reference() -> ExternalReference? {
+        var url: String?, sha256: String?
+        let complete = object { key, reader in
+            switch key {
+            case "url": url = reader.string(); return url != nil
+            case "sha256": sha256 = reader.string(); return sha256 != nil
+            default: return reader.skipValue()
+            }
+        }
+        guard complete, let url, let sha256 else { return nil }
+        return ExternalReference(url: url, sha256: sha256)
+    }
+
+    // MARK: JSON
+
+    /// Set by the `optional…` readers: the value was `null`.
+    private var lastWasNull = false
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
+            index += 1
+        }
+    }
+
+    private mutating func consume(_ byte: UInt8) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == byte else { return false }
+        index += 1
+        return true
+    }
+
+    /// Reads `{ "key": value, … }`, handing each key to `field`, which reads the value and says whether it could.
+    /// A key seen twice makes the object unreadable here (JSONDecoder decides what it means).
+    private mutating func object(_ field: (String, inout FastRecordReader) -> Bool) -> Bool {
+        guard consume(UInt8(ascii: "{")) else { return false }
+        if consume(UInt8(ascii: "}")) { return true }
+        var seen: [String] = []
+        repeat {
+            skipWhitespace()
+            guard let key = string(), !seen.contains(key), consume(UInt8(ascii: ":")) else { return false }
+            seen.append(key)
+            skipWhitespace()
+            guard field(key, &self) else { return false }
+        } while consume(UInt8(ascii: ","))
+        return consume(UInt8(ascii: "}"))
+    }
+
+    private mutating func array<T>(_ element: (inout FastRecordReader) -> T?) -> [T]? {
+        guard consume(UInt8(ascii: "[")) else { return nil }
+        var result: [T] = []
+        if consume(UInt8(ascii: "]")) { return result }
+        repeat {
+            skipWhitespace()
+            guard let value = element(&self) else { return nil }
+            result.append(value)
+        } while consume(UInt8(ascii: ","))
+        return consume(UInt8(ascii: "]")) ? result : nil
+    }
+
+    private mutating func literal(_ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] { return false }
+        index += count
+        return true
+    }
+
+    private mutating func optionalString() -> String? {
+        lastWasNull = literal("null")
+        return lastWasNull ? nil : string()
+    }
+
+    private mutating func optionalDate() -> Date? {
+        lastWasNull = literal("null")
+        return lastWasNull ? nil : date()
+    }
+
+    private mutating func date() -> Date? {
+        string().flatMap(Timestamp.parseInstant)
+    }
+
+    /// A JSON string; nil on a raw control character, a bad escape or an unpaired surrogate.
+    private mutating func string() -> String? {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
+        index += 1
+        let start = index
+        // Fast path: no escapes.
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                // Invalid UTF-8 is JSONDecoder's to reject, not ours to repair; ASCII needs no check.
+                let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                index += 1
+                return slice.allSatisfy { $0 < 0x80 } ? String(decoding: slice, as: UTF8.self) : String(validating: slice, as: UTF8.self)
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            index += 1
+        }
+        var scalars = Array(bytes[start..<index])
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                return String(validating: scalars, as: UTF8.self)
+            case 0..<0x20:
+                return nil
+            case UInt8(ascii: "\\"):
+                guard index < bytes.count else { return nil }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scalars.append(escape)
+                case UInt8(ascii: "b"): scalars.append(0x08)
+                case UInt8(ascii: "f"): scalars.append(0x0C)
+                case UInt8(ascii: "n"): scalars.append(0x0A)
+                case UInt8(ascii: "r"): scalars.append(0x0D)
+                case UInt8(ascii: "t"): scalars.append(0x09)
+                case UInt8(ascii: "u"):
+                    guard var value = hex4() else { return nil }
+                    if (0xD800...0xDBFF).contains(value) {
+                        guard literal("\\u"), let low = hex4(), (0xDC00...0xDFFF).contains(low) else { return nil }
+                        value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
+                    } else if (0xDC00...0xDFFF).contains(value) {
+                        return nil
+                    }
+                    guard let scalar = Unicode.Scalar(value) else { return nil }
+                    scalars.append(contentsOf: Array(String(Character(scalar)).utf8))
+                default:
+                    return nil
+                }
+            default:
+                scalars.append(byte)
+            }
+        }
+        return nil
+    }
+
+    private mutating func hex4() -> UInt32? {
+        guard index + 4 <= bytes.count else { return nil }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            index += 1
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
+    }
+
+    /// A whole number without fraction or exponent (anything else is left to JSONDecoder).
+    private mutating func integer() -> Int64? {
+        var negative = false
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") {
+            negative = true
+            index += 1
+        }
+        let start = index
+        var value: Int64 = 0
+        while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times.addingReportingOverflow(Int64(bytes[index] - UInt8(ascii: "0")))
+            if overflow1 || overflow2 { return nil }
+            value = sum
+            index += 1
+        }
+        let digits = index - start
+        guard digits > 0, !(digits > 1 && bytes[start] == UInt8(ascii: "0")) else { return nil }
+        if index < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[index]) { return nil }
+        return negative ? -value : value
+    }
+
+    /// Skips any JSON value (for keys this reader does not know, which JSONDecoder ignores too).
+    private mutating func skipValue() -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { return false }
+        switch bytes[index] {
+        case UInt8(ascii: "\""): return string() != nil
+        case UInt8(ascii: "{"): return object { _, reader in reader.skipValue() }
+        case UInt8(ascii: "["): return array { reader -> Bool? in reader.skipValue() ? true : nil } != nil
+        case UInt8(ascii: "t"): return literal("true")
+        case UInt8(ascii: "f"): return literal("false")
+        case UInt8(ascii: "n"): return literal("null")
+        default:
+            let start = index
+            while index < bytes.count, "+-.eE0123456789".utf8.contains(bytes[index]) { index += 1 }
+            return index > start && Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)) != nil
+        }
+    }
+}
