@@ -51,7 +51,9 @@ struct Show: ParsableCommand {
         for record in itemState.records {
             var line = "\(Timestamp.human(record.recordedAt))  \(record.id)  \(record.by)  \(record.summary)"
             if let evidence = standings[record.id] {
-                line += "  [\(evidence.standing.rawValue)" + (evidence.validUntil.map { ", through \(Timestamp.through($0))" } ?? "") + "]"
+                // The validity an interval implies (an explicit one is in the summary already).
+                let implied = evidence.evidence.validUntil == nil ? evidence.validUntil.map { ", through \(Timestamp.through($0))" } : nil
+                line += "  [\(evidence.standing.rawValue)\(implied ?? "")]"
             }
             Console.print(line)
         }
