@@ -175,7 +175,7 @@ import Testing
         #expect(Set(entries.compactMap { $0["id"] as? String }).count == 201)
         let verify = try cli.run(["verify"])
         verify.expectSuccess()
-        let status = try #require((try cli.json(["status"]) as? [[String: Any]])?.first)
+        let status = try #require(((try cli.json(["status"]) as? [String: Any])?["checklists"] as? [[String: Any]])?.first)
         #expect(status["satisfied"] as? Int == 8)
         let stored = try FileManager.default.subpathsOfDirectory(atPath: cli.workspace.appendingPathComponent("Checklists/adobe-commerce-cloud-service/attachments").path)
             .filter { $0.split(separator: "/").count == 3 && !$0.split(separator: "/").last!.hasPrefix(".") }

@@ -24,7 +24,9 @@ struct Status: ParsableCommand {
         let asOf = try time.date()
         let states = try location.ledgers().map { $0.evaluate(asOf: asOf) }
         if output.json {
-            try Console.printJSON(states.map { StatusJSON($0, window: window(for: $0)) })
+            struct Output: Encodable { var passes: Bool; var checklists: [StatusJSON] }
+            try Console.printJSON(Output(passes: states.allSatisfy(\.passes),
+                                         checklists: states.map { StatusJSON($0, window: window(for: $0)) }))
             return
         }
         for (index, state) in states.enumerated() {
