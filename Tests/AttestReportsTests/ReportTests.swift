@@ -93,6 +93,31 @@ import Testing
         #expect(markdown.contains("🚀 שלום"))
     }
 
+    static let cmark = ["/usr/bin/cmark-gfm", "/usr/local/bin/cmark-gfm"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// GitHub's own renderer (Debian's cmark-gfm, raw HTML allowed through so that any would show):
+    /// hostile text stays text in its one cell, and every table renders.
+    @Test(.enabled(if: cmark != nil, "cmark-gfm is not installed (.ci/run installs it): rendering check skipped"))
+    func markdownRendersSafelyOnGitHub() throws {
+        let output = try written()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.cmark!)
+        process.arguments = ["--unsafe", "--extension", "table", output.directory.url.appendingPathComponent("demo.md").path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let html = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        for tag in ["<script", "<b>", "<a ", "<admin", "<report", "<yet"] {
+            #expect(!html.contains(tag), "rendered HTML contains \(tag)")
+        }
+        #expect(html.contains("<td>Patch &lt;script&gt;alert(1)&lt;/script&gt; | pipe ]]&gt; [31mred new line 🚀 שלום txet</td>"))
+        // (GFM pads or drops cells to a table's width, so a broken row shows as split text, checked above,
+        // and a broken table as a missing one.)
+        #expect(html.components(separatedBy: "<table>").count - 1 == 10)
+    }
+
     @Test func markdownStartsWithTheVerdictAndEndsWithTheDigest() throws {
         let state = ReportFixture.state
         let markdown = try written().markdown
