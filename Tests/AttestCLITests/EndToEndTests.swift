@@ -260,6 +260,22 @@ import Testing
         #expect(cli.files() == before, "nothing is left written")
     }
 
+    @Test func severalChecklists() throws {
+        let cli = try CLI.withDefaultChecklist()
+        try cli.directory.write("m.md", Self.matrixV1)
+        try cli.run(["import", "m.md", "--checklist", "service"]).expectSuccess()
+        let list = try cli.run(["list"])
+        #expect(list.status == 2 && list.stderr.contains("several checklists (adobe-commerce-cloud-service, service)"))
+        try cli.run(["list", "--checklist", "service"]).expectSuccess()
+        try cli.run(["report"]).expectSuccess()
+        let reports = try FileManager.default.contentsOfDirectory(atPath: cli.workspace.appendingPathComponent("Reports").path).sorted()
+        #expect(reports == ["adobe-commerce-cloud-service.junit.xml", "adobe-commerce-cloud-service.md", "service.junit.xml", "service.md"])
+        let gate = try #require(try cli.json(["gate"]) as? [String: Any])
+        #expect((gate["checklists"] as? [Any])?.count == 2 && gate["passes"] as? Bool == false)
+        let unknown = try cli.run(["status", "--checklist", "nope"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("the workspace has: adobe-commerce-cloud-service, service"))
+    }
+
     @Test func helpTeachesAndExitsZero() throws {
         let cli = try CLI()
         let help = try cli.run(["--help"])
