@@ -87,10 +87,10 @@ enum CSVReader {
         }
         if !cell.isEmpty || !cells.isEmpty { endRecord() }
         guard let header = records.first else {
-            return RawTable(shape: .csv, header: [], rows: [], line: 1, section: "", footnotes: [:])
+            return RawTable(header: [], rows: [], line: 1, section: "", footnotes: [:])
         }
         var header0 = header.cells
         if let first = header0.first, first.hasPrefix("\u{FEFF}") { header0[0] = String(first.dropFirst()) }
-        return RawTable(shape: .csv, header: header0, rows: Array(records.dropFirst()), line: header.line, section: "", footnotes: [:])
+        return RawTable(header: header0, rows: Array(records.dropFirst()), line: header.line, section: "", footnotes: [:])
     }
 }

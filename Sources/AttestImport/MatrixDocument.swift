@@ -185,7 +185,7 @@ struct MarkdownScanner {
             index += 1
         }
         let (footnotes, next) = trailingFootnotes(from: index)
-        return (RawTable(shape: .pipe, header: header, rows: rows, line: start + 1, section: section, footnotes: footnotes), next)
+        return (RawTable(header: header, rows: rows, line: start + 1, section: section, footnotes: footnotes), next)
     }
 
     /// Footnotes and `{style=…}` lines right after a table (blank lines between them allowed).
@@ -237,7 +237,7 @@ struct MarkdownScanner {
         var footnotes = parsed.footnotes
         let (after, next) = trailingFootnotes(from: index)
         footnotes.merge(after) { first, _ in first }
-        let table = RawTable(shape: .html, header: headerRow.cells.map(\.text), rows: rows, line: lineNumber(headerRow.offset),
+        let table = RawTable(header: headerRow.cells.map(\.text), rows: rows, line: lineNumber(headerRow.offset),
                              section: section, footnotes: footnotes)
         return (table, next)
     }

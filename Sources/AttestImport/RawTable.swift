@@ -8,9 +8,6 @@ struct RawTable: Sendable {
         var columns: [Int]
     }
 
-    enum Shape: String, Sendable { case pipe = "pipe table", html = "HTML table", csv = "CSV" }
-
-    var shape: Shape
     var header: [String]
     var rows: [Row]
     /// 1-based line of the header row.

@@ -63,16 +63,9 @@ public struct Evaluator: Sendable {
             evaluate(item, records: byItem[item.id] ?? [], revocations: revocations, reviews: reviews,
                      settings: settings, asOf: asOf, attachments: attachments)
         }
-        let references = table.flatMap { item in
-            (byItem[item.id] ?? []).flatMap { record -> [(item: String, reference: ExternalReference)] in
-                guard case .evidence(let evidence) = record.body, revocations[record.id] == nil else { return [] }
-                return evidence.references.map { (item.id, $0) }
-            }
-        }
         return ChecklistState(
             checklist: checklist, asOf: asOf, settings: settings, importRecord: importRecord, items: states,
-            digest: Self.digest(checklistID: checklist.id, records: order.lazy.map { records[$0] }), recordCount: order.count,
-            externalReferences: references)
+            digest: Self.digest(checklistID: checklist.id, records: order.lazy.map { records[$0] }), recordCount: order.count)
     }
 
     private func evaluate(

@@ -102,8 +102,6 @@ public struct ChecklistState: Sendable {
     public var digest: String
     /// Number of records recorded at or before `asOf`.
     public var recordCount: Int
-    /// External references (URL + hash) that cannot be checked locally.
-    public var externalReferences: [(item: String, reference: ExternalReference)]
 
     public var source: SourceMatrix {
         if case .import(let body)? = importRecord?.body { return body.source }

@@ -1,7 +1,7 @@
 public import Foundation
 
 /// A calendar interval: `30d`, `6w`, `3m`, `1y`.
-public struct Interval: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
+public struct Interval: Hashable, Sendable, Codable, CustomStringConvertible {
     public enum Unit: String, Sendable, CaseIterable {
         case day = "d", week = "w", month = "m", year = "y"
     }
@@ -34,18 +34,6 @@ public struct Interval: Hashable, Sendable, Codable, CustomStringConvertible, Co
         case .year: Timestamp.addingMonths(count * 12, to: date)
         }
     }
-
-    /// Rough length in days, for ordering only.
-    var approximateDays: Int {
-        switch unit {
-        case .day: count
-        case .week: count * 7
-        case .month: count * 30
-        case .year: count * 365
-        }
-    }
-
-    public static func < (lhs: Interval, rhs: Interval) -> Bool { lhs.approximateDays < rhs.approximateDays }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()

@@ -6,8 +6,6 @@ import Glibc
 
 /// SHA-256 of files and bytes, streamed in 1 MiB blocks.
 public enum FileHasher {
-    public static func sha256(of data: Data) -> String { hex(SHA256.hash(data: data)) }
-
     public static func sha256(of data: some DataProtocol) -> String { hex(SHA256.hash(data: data)) }
 
     /// Hashes a file; when `copyTo` is given, writes the same bytes there as it reads them.
