@@ -19,7 +19,7 @@ struct NotApplicableCommand: ParsableCommand {
     @OptionGroup var actor: ActorOptions
 
     func run() throws {
-        let ledger = try location.ledger()
+        let ledger = try location.ledger(readRecords: false)
         let (record, path) = try Recorder(ledger: ledger).markNotApplicable(
             item, reason: reason, approvedBy: approvedBy, by: actor.actor(in: ledger.store.workspace))
         Console.print("Marked \(record.item ?? "") not applicable: \(path)")

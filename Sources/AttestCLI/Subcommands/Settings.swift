@@ -30,8 +30,10 @@ struct Settings: ParsableCommand {
     }
 
     func run() throws {
-        let ledger = try location.ledger()
-        var settings = ledger.evaluate(asOf: Date()).settings
+        let ledger = try location.ledger(readRecords: false)
+        // The checklist file holds the current settings (each change also leaves a settings record,
+        // which is what `--as-of` evaluates with).
+        var settings = ledger.checklist.settings
         let changing = reviewRequired != nil || reviewInterval != nil || dueSoon != nil
         if changing {
             if let reviewRequired { settings.reviewRequired = reviewRequired }

@@ -49,7 +49,7 @@ struct Tick: ParsableCommand {
     }
 
     func run() throws {
-        let ledger = try location.ledger()
+        let ledger = try location.ledger(readRecords: false)
         let input = Recorder.TickInput(
             item: item,
             files: files.map { Recorder.FileInput(path: URL(fileURLWithPath: $0).path, displayName: $0) },

@@ -22,7 +22,7 @@ struct Waive: ParsableCommand {
     @OptionGroup var actor: ActorOptions
 
     func run() throws {
-        let ledger = try location.ledger()
+        let ledger = try location.ledger(readRecords: false)
         let (record, path) = try Recorder(ledger: ledger).waive(
             item, reason: reason, approvedBy: approvedBy, until: try DateArgument.parse(until, option: "--until"),
             by: actor.actor(in: ledger.store.workspace))

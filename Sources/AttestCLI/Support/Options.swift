@@ -13,9 +13,9 @@ struct WorkspaceOptions: ParsableArguments {
     func locate() throws -> Workspace { try Workspace.locate(explicit: workspace) }
 
     /// The one checklist a command acts on, loaded.
-    func ledger() throws -> Ledger {
+    func ledger(readRecords: Bool = true) throws -> Ledger {
         let workspace = try locate()
-        return try Ledger.load(workspace.store(for: try workspace.resolveChecklist(checklist)))
+        return try Ledger.load(workspace.store(for: try workspace.resolveChecklist(checklist)), readRecords: readRecords)
     }
 
     /// Every checklist a command that may take them all acts on.

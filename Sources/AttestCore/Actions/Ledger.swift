@@ -4,21 +4,26 @@ public import Foundation
 public struct Ledger: Sendable {
     public let store: ChecklistStore
     public let checklist: Checklist
+    /// Every record, or none when the ledger was loaded without them (`hasRecords` is false).
     public let records: [StoredRecord]
+    public let hasRecords: Bool
 
-    public init(store: ChecklistStore, checklist: Checklist, records: [StoredRecord]) {
+    public init(store: ChecklistStore, checklist: Checklist, records: [StoredRecord], hasRecords: Bool = true) {
         self.store = store
         self.checklist = checklist
         self.records = records
+        self.hasRecords = hasRecords
     }
 
-    /// Reads the checklist file and every record.
-    public static func load(_ store: ChecklistStore) throws -> Ledger {
+    /// Reads the checklist file and, unless `readRecords` is false, every record. Commands that only add a
+    /// record about an item (tick, waive, na) need the item table alone; reading 10^5 records would cost
+    /// them seconds.
+    public static func load(_ store: ChecklistStore, readRecords: Bool = true) throws -> Ledger {
         guard store.exists else {
             throw StoreError.unknownChecklist(id: store.id, known: store.workspace.checklistIDs())
         }
         let checklist = try store.loadChecklist()
-        return Ledger(store: store, checklist: checklist, records: try store.loadRecords())
+        return Ledger(store: store, checklist: checklist, records: readRecords ? try store.loadRecords() : [], hasRecords: readRecords)
     }
 
     /// Evaluates every item at `asOf`. Attachments are checked through the stat cache, or re-hashed

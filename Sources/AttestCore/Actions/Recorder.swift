@@ -88,6 +88,7 @@ public struct Recorder: Sendable {
     public func revoke(_ reference: String, reason: String, by: String) throws -> (record: Record, path: String) {
         let reason = try required(reason, "--reason")
         let by = try required(by, "--by")
+        precondition(ledger.hasRecords, "revoke resolves records: load the ledger with its records")
         let target = try Resolver.record(reference, in: ledger.records.map(\.record), types: [.evidence, .waiver, .notApplicable])
         if let existing = ledger.revocation(of: target.id) {
             throw StoreError.invalidInput("\(target.id) was revoked already by \(existing.by) on \(Timestamp.human(existing.recordedAt))")
@@ -117,6 +118,7 @@ public struct Recorder: Sendable {
 
     public func review(_ reference: String, decision: Review.Decision, comment: String?, by: String) throws -> (record: Record, path: String) {
         let by = try required(by, "--by")
+        precondition(ledger.hasRecords, "review resolves records: load the ledger with its records")
         let target = try Resolver.record(reference, in: ledger.records.map(\.record), types: [.evidence])
         if let revocation = ledger.revocation(of: target.id) {
             throw StoreError.invalidInput("\(target.id) was revoked by \(revocation.by) on \(Timestamp.human(revocation.recordedAt)); there is nothing to review")
