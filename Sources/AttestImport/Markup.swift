@@ -1,3 +1,4 @@
+import AttestCore
 import Foundation
 
 /// Turns a cell or heading, written in markdown, HTML or Experience League markup, into plain text,
@@ -95,22 +96,16 @@ enum Markup {
         return result + ns.substring(from: last)
     }
 
-    private static let cache = RegexCache()
+    /// Compiled patterns, shared across threads.
+    private static let compiled = Locked<[String: NSRegularExpression]>([:])
 
-    static func regex(_ pattern: String) -> NSRegularExpression { cache.regex(pattern) }
-}
-
-/// Compiled patterns, shared across threads.
-final class RegexCache: @unchecked Sendable {
-    private var compiled: [String: NSRegularExpression] = [:]
-    private let lock = NSLock()
-
-    func regex(_ pattern: String) -> NSRegularExpression {
-        lock.lock()
-        defer { lock.unlock() }
-        if let regex = compiled[pattern] { return regex }
-        let regex = try! NSRegularExpression(pattern: pattern, options: [.caseInsensitive, .dotMatchesLineSeparators])
-        compiled[pattern] = regex
-        return regex
+    static func regex(_ pattern: String) -> NSRegularExpression {
+        compiled.withLock { cache in
+            if let regex = cache[pattern] { return regex }
+            // The patterns are this module's own constants: one that does not compile is a bug here.
+            let regex = try! NSRegularExpression(pattern: pattern, options: [.caseInsensitive, .dotMatchesLineSeparators])
+            cache[pattern] = regex
+            return regex
+        }
     }
 }

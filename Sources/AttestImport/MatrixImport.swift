@@ -49,15 +49,7 @@ public struct MatrixImport: Sendable {
         if let prefix = options.prefix, prefix.isEmpty || !prefix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
             throw StoreError.invalidInput("--prefix \"\(prefix)\" must be letters and digits, e.g. ACCS")
         }
-        let data: Data
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: matrixURL.path, isDirectory: &isDirectory) else {
-            throw ImportError.fileNotFound(path: displayPath)
-        }
-        if isDirectory.boolValue { throw ImportError.unreadable(path: displayPath, detail: "is a directory; give the matrix file") }
-        do { data = try Data(contentsOf: matrixURL) } catch {
-            throw ImportError.unreadable(path: displayPath, detail: error.localizedDescription)
-        }
+        let data = try MatrixReader.contents(of: matrixURL, path: displayPath)
         let reader = MatrixReader(party: options.party, provider: options.provider, taskColumn: options.taskColumn)
         let matrix = try reader.read(data: data, fileName: matrixURL.lastPathComponent, path: displayPath)
         let store = workspace.store(for: checklistID)

@@ -73,12 +73,15 @@ public struct MatrixReader: Sendable {
 
     /// Reads `url`; `path` is how messages name it (as the user gave it).
     public func read(contentsOf url: URL, path: String) throws -> ParsedMatrix {
+        try read(data: try Self.contents(of: url, path: path), fileName: url.lastPathComponent, path: path)
+    }
+
+    /// A matrix file's bytes, with the errors a user can act on.
+    public static func contents(of url: URL, path: String) throws -> Data {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { throw ImportError.fileNotFound(path: path) }
         if isDirectory.boolValue { throw ImportError.unreadable(path: path, detail: "is a directory; give the matrix file") }
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw ImportError.unreadable(path: path, detail: error.localizedDescription) }
-        return try read(data: data, fileName: url.lastPathComponent, path: path)
+        do { return try Data(contentsOf: url) } catch { throw ImportError.unreadable(path: path, detail: error.localizedDescription) }
     }
 
     public func read(data: Data, fileName: String, path: String) throws -> ParsedMatrix {

@@ -42,8 +42,7 @@ public struct EvaluatorFixture {
     @discardableResult
     public mutating func add(_ body: Record.Body, item: String?, at time: String, by: String = "alice@example.com") -> Record {
         counter += 1
-        let type = Record(id: "x", checklist: "demo", item: item, recordedAt: Self.date(time), by: by, body: body).type
-        let record = Record(id: "\(type.idPrefix)-\(String(format: "%04d", counter))", checklist: "demo", item: item,
+        let record = Record(id: "\(body.type.idPrefix)-\(String(format: "%04d", counter))", checklist: "demo", item: item,
                             recordedAt: Self.date(time), by: by, body: body)
         let data = try! JSONCoding.encode(record)
         records.append(StoredRecord(record: record, path: "records/\(record.id).json", sha256: FileHasher.sha256(of: data)))

@@ -83,7 +83,7 @@ struct Import: ParsableCommand {
             firstImport = outcome.isFirstImport
             self.dryRun = dryRun
             items = live.count
-            kinds = Dictionary(uniqueKeysWithValues: ItemKind.allCases.map { kind in (kind.rawValue, live.filter { $0.kind == kind }.count) })
+            kinds = Dictionary(uniqueKeysWithValues: ItemKind.counts(of: live).map { ($0.key.rawValue, $0.value) })
             customerParty = outcome.checklist.customerParty
             parties = outcome.checklist.parties
             sourceSHA256 = outcome.checklist.source.sha256
@@ -99,7 +99,8 @@ struct Import: ParsableCommand {
 
     private func report(_ outcome: MatrixImport.Outcome) {
         let items = outcome.checklist.items.filter { !$0.retired }
-        let counts = ItemKind.allCases.map { kind in (kind, items.filter { $0.kind == kind }.count) }
+        let kinds = ItemKind.counts(of: items)
+        let counts = ItemKind.allCases.map { ($0, kinds[$0]!) }
             .filter { $0.1 > 0 }
             .map { "\($0.1) \($0.0 == .obligation ? ($0.1 == 1 ? "obligation" : "obligations") : $0.0.rawValue)" }
         let verb = dryRun ? "Would import" : (outcome.isFirstImport ? "Imported" : "Re-imported")

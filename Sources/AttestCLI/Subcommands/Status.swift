@@ -50,9 +50,9 @@ struct Status: ParsableCommand {
             return count == 0 ? nil : "\(count) \(status.rawValue)"
         }
         if !counts.isEmpty { Console.print("  obligations: " + counts.joined(separator: ", ")) }
+        let kinds = ItemKind.counts(of: state.items.map(\.item))
         let others = [ItemKind.consulted, .informed, .inherited, .notApplicable].compactMap { kind -> String? in
-            let count = state.items.filter { $0.item.kind == kind && !$0.item.retired }.count
-            return count == 0 ? nil : "\(count) \(kind.rawValue)"
+            kinds[kind] == 0 ? nil : "\(kinds[kind]!) \(kind.rawValue)"
         }
         if !others.isEmpty { Console.print("  not required: " + others.joined(separator: ", ")) }
         let blocking = state.blocking
@@ -111,9 +111,7 @@ struct StatusJSON: Encodable {
         required = state.required.count
         satisfied = state.required.filter { $0.status.isSatisfied }.count
         counts = Dictionary(uniqueKeysWithValues: ItemStatus.allCases.map { ($0.rawValue, state.count($0)) })
-        kinds = Dictionary(uniqueKeysWithValues: ItemKind.allCases.map { kind in
-            (kind.rawValue, state.items.filter { $0.item.kind == kind && !$0.item.retired }.count)
-        })
+        kinds = Dictionary(uniqueKeysWithValues: ItemKind.counts(of: state.items.map(\.item)).map { ($0.key.rawValue, $0.value) })
         attention = state.blocking.map { item in
             let (missing, fix) = item.explanation(checklist: state.checklist.id)
             return Attention(id: item.item.id, task: item.item.task, status: item.status.rawValue, missing: missing, fix: fix)

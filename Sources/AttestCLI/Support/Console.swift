@@ -1,3 +1,4 @@
+import AttestCore
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -40,9 +41,14 @@ enum Console {
     /// when standard error is a terminal; nil otherwise.
     static func progressOnTerminal(_ line: @escaping @Sendable (Int) -> String) -> (@Sendable (Int) -> Void)? {
         guard isatty(STDERR_FILENO) != 0 else { return nil }
-        let clock = ProgressClock()
+        let lastShown = Locked(0.0)
         return { done in
-            guard clock.due() else { return }
+            let now = Date().timeIntervalSince1970
+            guard lastShown.withLock({ last in
+                guard now - last >= 0.1 else { return false }
+                last = now
+                return true
+            }) else { return }
             let text = "\r" + line(done) + "\u{1B}[K"
             text.withCString { _ = write(STDERR_FILENO, $0, strlen($0)) }
         }
@@ -51,19 +57,6 @@ enum Console {
     /// Erases a progress line, if standard error is a terminal.
     static func clearProgress() {
         if isatty(STDERR_FILENO) != 0 { writeAll(STDERR_FILENO, Array("\r\u{1B}[K".utf8)) }
-    }
-
-    private final class ProgressClock: @unchecked Sendable {
-        private var last = 0.0
-        private let lock = NSLock()
-        func due() -> Bool {
-            lock.lock()
-            defer { lock.unlock() }
-            let now = Date().timeIntervalSince1970
-            guard now - last >= 0.1 else { return false }
-            last = now
-            return true
-        }
     }
 
     static func flush() {
@@ -116,8 +109,6 @@ enum Console {
         text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }
 }
-
-import AttestCore
 
 enum JSONCodingForOutput {
     static let encoder: JSONEncoder = JSONCoding.encoder()

@@ -146,8 +146,7 @@ public struct Recorder: Sendable {
     // MARK: Helpers
 
     private func write(_ body: Record.Body, item: String?, by: String) throws -> (record: Record, path: String) {
-        let type = Record(id: "", checklist: "", item: nil, recordedAt: now, by: "", body: body).type
-        let record = Record(id: Record.makeID(type: type, at: now), checklist: ledger.checklist.id, item: item,
+        let record = Record(id: Record.makeID(type: body.type, at: now), checklist: ledger.checklist.id, item: item,
                             recordedAt: now, by: by, body: body)
         return (record, try store.write(record))
     }

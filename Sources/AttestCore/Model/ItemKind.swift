@@ -28,6 +28,15 @@ public enum ItemKind: String, Codable, Hashable, Sendable, CaseIterable {
     }
 }
 
+extension ItemKind {
+    /// How many of `items` are of each kind, retired items left out; every kind is present.
+    public static func counts(of items: some Sequence<ChecklistItem>) -> [ItemKind: Int] {
+        var counts = Dictionary(uniqueKeysWithValues: allCases.map { ($0, 0) })
+        for item in items where !item.retired { counts[item.kind, default: 0] += 1 }
+        return counts
+    }
+}
+
 /// Where an item stands; the first that applies, in this order.
 public enum ItemStatus: String, Codable, Hashable, Sendable, CaseIterable {
     case retired

@@ -181,17 +181,7 @@ public struct Record: Hashable, Sendable {
         self.body = body
     }
 
-    public var type: RecordType {
-        switch body {
-        case .evidence: .evidence
-        case .revocation: .revocation
-        case .waiver: .waiver
-        case .notApplicable: .notApplicable
-        case .review: .review
-        case .import: .import
-        case .settings: .settings
-        }
-    }
+    public var type: RecordType { body.type }
 
     /// `ev-20261127T101500Z-1a2b3c4d`: type, UTC time, and 32 random bits, so that two clones never collide.
     public static func makeID(type: RecordType, at date: Date) -> String {
@@ -203,6 +193,21 @@ public struct Record: Hashable, Sendable {
     /// "Recorded last wins, ties broken by ID."
     public static func isOrderedBefore(_ a: Record, _ b: Record) -> Bool {
         a.recordedAt != b.recordedAt ? a.recordedAt < b.recordedAt : a.id < b.id
+    }
+}
+
+extension Record.Body {
+    /// The `type` field a record with this body carries.
+    public var type: RecordType {
+        switch self {
+        case .evidence: .evidence
+        case .revocation: .revocation
+        case .waiver: .waiver
+        case .notApplicable: .notApplicable
+        case .review: .review
+        case .import: .import
+        case .settings: .settings
+        }
     }
 }
 

@@ -87,10 +87,10 @@ public struct AttachmentStore: Sendable {
         var cache = trustCache ? loadCache() : [:]
         let list = Array(hashes)
         let snapshot = cache
-        let counter = Counter()
+        let finished = Locked(0)
         let results = Parallel.map(list.count) { index in
             let result = checkOne(list[index], cached: snapshot[list[index]])
-            if let progress { progress(counter.increment()) }
+            if let progress { progress(finished.withLock { count in count += 1; return count }) }
             return result
         }
         var output: [String: Check] = [:]
@@ -105,18 +105,6 @@ public struct AttachmentStore: Sendable {
         }
         if changed { saveCache(cache) }
         return output
-    }
-
-    /// Counts finished files across threads.
-    private final class Counter: @unchecked Sendable {
-        private var value = 0
-        private let lock = NSLock()
-        func increment() -> Int {
-            lock.lock()
-            defer { lock.unlock() }
-            value += 1
-            return value
-        }
     }
 
     struct CacheEntry: Codable, Hashable, Sendable {
