@@ -28,14 +28,14 @@ struct CLI {
     }
 
     @discardableResult
-    func run(_ arguments: [String], in folder: URL? = nil, environment extra: [String: String] = [:]) throws -> Result {
+    func run(_ arguments: [String], in folder: URL? = nil, executable: String? = nil, environment extra: [String: String?] = [:]) throws -> Result {
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = executable.map { URL(fileURLWithPath: $0) } ?? Self.binary
         process.arguments = arguments
         process.currentDirectoryURL = folder ?? workspace
         var environment = ProcessInfo.processInfo.environment
         environment["USER"] = "tester"
-        for (key, value) in extra { environment[key] = value }
+        for (key, value) in extra { environment[key] = value }  // nil removes the variable
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

@@ -69,7 +69,10 @@ import Testing
         try cli.run(["tick", "ACCS-11", "--note", "n", "--by", "alice"]).expectSuccess()
         let shown = try #require(try cli.json(["show", "ACCS-11"]) as? [String: Any])
         #expect(shown["status"] as? String == "pending", "review required: unreviewed evidence does not count")
+        let log = try #require(try cli.json(["log"]) as? [String: Any])
+        #expect((log["entries"] as? [[String: Any]])?.contains { $0["type"] as? String == "settings" && $0["reviewRequired"] as? Bool == true } == true,
+                "each change is a settings record")
         let bad = try cli.run(["settings", "--review-interval", "fortnightly"])
-        #expect(bad.status == 2)
+        #expect(bad.status == 2 && bad.stderr.contains("use 30d, 6w, 3m, 1y or none"))
     }
 }
