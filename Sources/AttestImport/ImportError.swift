@@ -4,6 +4,7 @@ public import Foundation
 public enum ImportError: Error, LocalizedError, Sendable, Equatable {
     case fileNotFound(path: String)
     case unreadable(path: String, detail: String)
+    case isDirectory(path: String)
     case notText(path: String)
     case noResponsibilityTable(path: String, skipped: [String])
     case partyNotFound(path: String, party: String, found: [String])
@@ -16,7 +17,9 @@ public enum ImportError: Error, LocalizedError, Sendable, Equatable {
         case .fileNotFound(let path):
             return "\(path): error: no such file; give the path of a markdown, HTML or CSV matrix"
         case .unreadable(let path, let detail):
-            return "\(path): error: cannot read: \(detail)"
+            return "\(path): error: cannot read: \(detail); check the path and that you may read it (ls -l)"
+        case .isDirectory(let path):
+            return "\(path): error: is a directory; give the matrix file inside it"
         case .notText(let path):
             return "\(path): error: not UTF-8 text; export the matrix as markdown, HTML or CSV (UTF-8)"
         case .noResponsibilityTable(let path, let skipped):

@@ -80,7 +80,7 @@ public struct MatrixReader: Sendable {
     public static func contents(of url: URL, path: String) throws -> Data {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { throw ImportError.fileNotFound(path: path) }
-        if isDirectory.boolValue { throw ImportError.unreadable(path: path, detail: "is a directory; give the matrix file") }
+        if isDirectory.boolValue { throw ImportError.isDirectory(path: path) }
         do { return try Data(contentsOf: url) } catch { throw ImportError.unreadable(path: path, detail: error.localizedDescription) }
     }
 

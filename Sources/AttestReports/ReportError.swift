@@ -1,4 +1,5 @@
 public import Foundation
+import AttestCore
 
 /// A report that could not be written.
 public enum ReportError: Error, LocalizedError, Sendable {
@@ -9,9 +10,9 @@ public enum ReportError: Error, LocalizedError, Sendable {
     public var errorDescription: String? {
         switch self {
         case .xml(let call, let code, let path):
-            return "\(path): error: libxml2 \(call) failed (\(code)); check that the folder is writable and the disk has room"
+            return "\(path): error: libxml2 \(call) failed (\(code)). \(StoreError.writeRemedy)"
         case .writeFailed(let path, let detail):
-            return "\(path): error: could not write the report: \(detail)"
+            return "\(path): error: could not write the report: \(detail). \(StoreError.writeRemedy)"
         }
     }
 }

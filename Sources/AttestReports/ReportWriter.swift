@@ -20,12 +20,9 @@ public enum ReportWriter {
         if kinds.contains(.markdown) {
             let name = "\(id).md"
             let markdown = MarkdownReport(state: state, window: window).render()
-            do {
-                try AtomicFile.write(Data(markdown.utf8), to: directory.appendingPathComponent(name), mode: .replace,
-                                     displayPath: "\(displayDirectory)/\(name)")
-            } catch let error as StoreError {
-                throw ReportError.writeFailed(path: "\(displayDirectory)/\(name)", detail: error.localizedDescription)
-            }
+            // AtomicFile's own error names the report and says what to check.
+            try AtomicFile.write(Data(markdown.utf8), to: directory.appendingPathComponent(name), mode: .replace,
+                                 displayPath: "\(displayDirectory)/\(name)")
             written.append("\(displayDirectory)/\(name)")
         }
         return written

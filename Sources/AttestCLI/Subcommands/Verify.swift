@@ -39,7 +39,12 @@ struct Verify: ParsableCommand {
             if !output.json { printText(result) }
         }
         if output.json { try Console.printJSON(results) }
-        if !problems.isEmpty { throw IntegrityError(problems: problems) }
+        if !problems.isEmpty {
+            let digestOnly = problems.allSatisfy { $0.hasPrefix("state digest") }
+            throw IntegrityError(problems: problems, remedy: digestOnly
+                ? "Records were added, changed or removed at or before that time: git log --stat -- Checklists shows which"
+                : IntegrityError.attachmentRemedy)
+        }
     }
 
     private func printText(_ result: Verification) {

@@ -45,7 +45,7 @@ public enum AtomicFile {
         } catch let error as PosixError {
             unlink(temporary.path)
             if error.code == EEXIST {
-                throw StoreError.writeFailed(path: display, detail: "a file of that name exists already and records are never overwritten")
+                throw StoreError.recordExists(path: display)
             }
             throw StoreError.writeFailed(path: display, detail: error.description)
         }

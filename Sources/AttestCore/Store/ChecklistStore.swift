@@ -48,7 +48,7 @@ public struct ChecklistStore: Sendable {
         do {
             data = try Data(contentsOf: checklistURL)
         } catch {
-            throw StoreError.unreadable(path: checklistDisplayPath, detail: "\(error.localizedDescription); re-import the matrix with `attest import`")
+            throw StoreError.unreadable(path: checklistDisplayPath, detail: error.localizedDescription)
         }
         let checklist = try JSONCoding.decode(Checklist.self, from: data, path: checklistDisplayPath, decoder: Self.checklistDecoder)
         if let major = Int(checklist.schemaVersion.split(separator: ".").first ?? ""), major > Record.supportedMajor {
@@ -103,7 +103,7 @@ public struct ChecklistStore: Sendable {
                 for relative in paths[range] {
                     let shown = "\(display)/\(relative)"
                     guard let data = Self.readFile(base + "/" + relative) else {
-                        throw StoreError.unreadable(path: shown, detail: "permission denied or removed while reading")
+                        throw StoreError.unreadable(path: shown, detail: "permission denied, or removed while reading")
                     }
                     // The common record types are read directly; anything else, and every diagnostic, by JSONDecoder.
                     let record = try FastRecordReader.read(data) ?? JSONCoding.decode(Record.self, from: data, path: shown, decoder: decoder)
@@ -147,7 +147,7 @@ public struct ChecklistStore: Sendable {
         for stored in records {
             if let other = seen.updateValue(stored.path, forKey: stored.record.id) {
                 throw StoreError.malformed(path: stored.path, line: nil, column: nil,
-                                           detail: "record ID \"\(stored.record.id)\" is also used by \(other)")
+                                           detail: "record ID \"\(stored.record.id)\" is also used by \(other); give one of them a new \"id\" (and the same file name)")
             }
             if stored.record.checklist != id {
                 throw StoreError.malformed(path: stored.path, line: nil, column: nil,

@@ -15,6 +15,8 @@ public enum StoreError: Error, LocalizedError, Sendable, Equatable {
     case newerSchema(path: String, version: String)
     case unreadable(path: String, detail: String)
     case writeFailed(path: String, detail: String)
+    /// A record's file name was taken (two record IDs collided).
+    case recordExists(path: String)
     case unknownItem(reference: String, suggestions: [String])
     case ambiguousItem(reference: String, candidates: [String])
     case unknownRecord(reference: String, suggestions: [String])
@@ -38,9 +40,11 @@ public enum StoreError: Error, LocalizedError, Sendable, Equatable {
         case .newerSchema(let path, let version):
             return "\(path): error: schemaVersion \(version) is newer than this attest reads (\(Record.supportedMajor).x); upgrade attest"
         case .unreadable(let path, let detail):
-            return "\(path): error: cannot read: \(detail)"
+            return "\(path): error: cannot read: \(detail); check that it exists and that you may read it (ls -l)"
         case .writeFailed(let path, let detail):
-            return "\(path): error: could not write: \(detail); nothing was recorded"
+            return "\(path): error: could not write: \(detail); nothing was recorded. \(Self.writeRemedy)"
+        case .recordExists(let path):
+            return "\(path): error: a record of that name exists already and records are never overwritten; run the command again for a new record ID"
         case .unknownItem(let reference, let suggestions):
             return "error: no item matches \"\(reference)\"" + Self.didYouMean(suggestions) + "; `attest list` shows the items"
         case .ambiguousItem(let reference, let candidates):
@@ -54,6 +58,9 @@ public enum StoreError: Error, LocalizedError, Sendable, Equatable {
         }
     }
 
+    /// What to check when a write fails.
+    public static let writeRemedy = "Check free space (df -h), permissions and the file-size limit (ulimit -f), then run the command again"
+
     static func location(_ path: String, _ line: Int?, _ column: Int?) -> String {
         guard let line else { return path }
         return "\(path):\(line):\(column ?? 1)"
@@ -64,9 +71,20 @@ public enum StoreError: Error, LocalizedError, Sendable, Equatable {
     }
 }
 
-/// An attachment that is missing or no longer matches its hash: exit code 3, not 2.
+/// An attachment that is missing or no longer matches its hash, or a digest that no longer matches:
+/// exit code 3, not 2.
 public struct IntegrityError: Error, LocalizedError, Sendable {
     public var problems: [String]
-    public init(problems: [String]) { self.problems = problems }
-    public var errorDescription: String? { problems.joined(separator: "\n") }
+    /// What to do about them.
+    public var remedy: String
+
+    public init(problems: [String], remedy: String = IntegrityError.attachmentRemedy) {
+        self.problems = problems
+        self.remedy = remedy
+    }
+
+    public static let attachmentRemedy = "Restore the stored files from git (git checkout -- Checklists), or revoke the evidence "
+        + "(attest revoke EVIDENCE-ID --reason TEXT) and tick the item again with the original file; attest verify lists every damaged file"
+
+    public var errorDescription: String? { (problems + [remedy]).joined(separator: "\n") }
 }
