@@ -25,12 +25,15 @@ public struct SourceMatrix: Codable, Hashable, Sendable {
     public var sha256: String
     /// `--source-version`: a version, date or commit.
     public var version: String?
+    /// `--source-url`: where the provider publishes the matrix.
+    public var url: String?
 
-    public init(file: String, importedFrom: String, sha256: String, version: String?) {
+    public init(file: String, importedFrom: String, sha256: String, version: String?, url: String? = nil) {
         self.file = file
         self.importedFrom = importedFrom
         self.sha256 = sha256
         self.version = version
+        self.url = url
     }
 }
 
