@@ -33,8 +33,11 @@ struct Import: ParsableCommand {
     @Option(help: ArgumentHelp("The column that holds the task text.", valueName: "NAME"))
     var taskColumn: String?
 
-    @Option(help: ArgumentHelp("The matrix's version, date or commit, kept with the checklist.", valueName: "VERSION"))
+    @Option(help: ArgumentHelp("The matrix's version, date or commit, kept in the import record.", valueName: "VERSION"))
     var sourceVersion: String?
+
+    @Option(help: ArgumentHelp("Where the provider publishes the matrix; remembered for later imports.", valueName: "URL"))
+    var sourceUrl: String?
 
     @Flag(help: "Show what would change; write nothing.")
     var dryRun = false
@@ -48,7 +51,7 @@ struct Import: ParsableCommand {
         }
         let workspace = try location.locate()
         let options = MatrixImport.Options(party: party, provider: provider, prefix: prefix, taskColumn: taskColumn,
-                                           sourceVersion: sourceVersion, dryRun: dryRun)
+                                           sourceVersion: sourceVersion, sourceURL: sourceUrl, dryRun: dryRun)
         let outcome = try MatrixImport(workspace: workspace, checklistID: id, options: options)
             .run(matrixURL: URL(fileURLWithPath: matrix), displayPath: matrix, by: actor.actor(in: workspace))
         if output.json {
@@ -108,6 +111,9 @@ struct Import: ParsableCommand {
             + "from \(outcome.matrix.tableCount) table\(outcome.matrix.tableCount == 1 ? "" : "s"); customer column \"\(outcome.checklist.customerParty)\".")
         for table in outcome.matrix.skipped {
             Console.print("  skipped table at \(table.description)")
+        }
+        if outcome.follows.count > 1 {
+            Console.print("  resolved a fork: this import follows \(outcome.follows.joined(separator: " and "))")
         }
         if !outcome.isFirstImport {
             let changes = outcome.changes

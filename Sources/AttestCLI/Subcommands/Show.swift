@@ -17,7 +17,7 @@ struct Show: ParsableCommand {
     func run() throws {
         let ledger = try location.ledger()
         let wanted = try ledger.item(item)
-        let state = ledger.evaluate(asOf: try time.date())
+        let state = try ledger.evaluate(asOf: try time.date())
         guard let itemState = state.items.first(where: { $0.item.id == wanted.id }) else {
             throw StoreError.invalidInput("\(wanted.id) was not in the checklist as of \(Timestamp.human(state.asOf))")
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AttestCore
+import AttestImport
 import Foundation
 
 /// Where to act: the workspace and the checklist.
@@ -19,10 +20,41 @@ struct WorkspaceOptions: ParsableArguments {
     }
 
     /// Every checklist a command that may take them all acts on.
-    func ledgers() throws -> [Ledger] {
+    func ledgers(strict: Bool = true) throws -> [Ledger] {
         let workspace = try locate()
-        return try workspace.resolveChecklists(checklist).map { try Ledger.load(workspace.store(for: $0)) }
+        return try workspace.resolveChecklists(checklist).map { try Ledger.load(workspace.store(for: $0), strict: strict) }
     }
+
+    /// Every checklist with the checks that `gate` and `report` run before they answer (hashes of attachments
+    /// and sources, the item table against its source, the working tree against HEAD), evaluated at `asOf`.
+    /// Input errors come back as one error (exit 2) unless there is an integrity failure, which wins (exit 3).
+    func audited(asOf: Date) throws -> [AuditedState] {
+        let results = try ledgers(strict: false).map { ledger -> AuditedState in
+            let audit = LedgerAudit.run(ledger, asOf: asOf, depth: .gate, deriver: TableDeriver())
+            return AuditedState(ledger: ledger, audit: audit, state: try ledger.evaluate(asOf: asOf, table: audit.derivedTable))
+        }
+        let inputErrors = results.flatMap(\.audit.inputErrors)
+        if !inputErrors.isEmpty && results.allSatisfy({ $0.integrityProblems.isEmpty }) { throw InputErrors(messages: inputErrors) }
+        return results
+    }
+}
+
+/// A checklist evaluated after the checks that its verdict depends on.
+struct AuditedState {
+    var ledger: Ledger
+    var audit: LedgerAudit
+    var state: ChecklistState
+
+    /// Integrity failures: the audit's and every broken item's.
+    var integrityProblems: [String] {
+        audit.problems + state.broken.map { "\(state.checklist.id) \($0.item.id): \($0.explanation(checklist: state.checklist.id).missing)" }
+    }
+}
+
+/// Several input errors at once (exit 2): every command collects what it finds.
+struct InputErrors: Error, LocalizedError {
+    var messages: [String]
+    var errorDescription: String? { messages.joined(separator: "\n") }
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {

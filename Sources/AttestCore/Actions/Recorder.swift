@@ -131,16 +131,10 @@ public struct Recorder: Sendable {
                          item: target.item, by: by)
     }
 
-    /// Records new settings and mirrors them into the checklist file.
+    /// Records new settings: the settings record is their only home.
     public func changeSettings(_ settings: ChecklistSettings, by: String) throws -> (record: Record, path: String) {
         let by = try required(by, "--by")
-        return try store.withLock {
-            var checklist = try store.loadChecklist()
-            let result = try write(.settings(settings), item: nil, by: by)
-            checklist.settings = settings
-            try store.saveChecklist(checklist)
-            return result
-        }
+        return try write(.settings(settings), item: nil, by: by)
     }
 
     // MARK: Helpers

@@ -18,9 +18,10 @@ public struct ChecklistSettings: Codable, Hashable, Sendable {
 
 /// The imported source matrix, copied byte for byte into the checklist folder.
 public struct SourceMatrix: Codable, Hashable, Sendable {
-    /// The copy's path relative to the checklist folder (`source/shared-responsibility.md`).
+    /// The copy's path relative to the checklist folder: `source/sha256/<hash>` (attest before 0.2 wrote
+    /// `source/<name>`, which is still read where its bytes match `sha256`).
     public var file: String
-    /// The path as given to `import`.
+    /// Where the matrix came from: a path relative to the workspace when it lay inside it, else its file name.
     public var importedFrom: String
     public var sha256: String
     /// `--source-version`: a version, date or commit.
@@ -37,12 +38,10 @@ public struct SourceMatrix: Codable, Hashable, Sendable {
     }
 }
 
-/// The checklist file, `Checklists/<id>/checklist.json`: the one file that `import` rewrites.
-public struct Checklist: Codable, Hashable, Sendable {
-    public static let fileName = "checklist.json"
-    public static let schemaVersion = "1.0"
-
-    public var schemaVersion: String
+/// A checklist as its records say it is at one time: the item table of the import record in effect and the
+/// settings in effect. Derived from records, never stored (attest before 0.2 mirrored it in `checklist.json`,
+/// which is no longer read).
+public struct Checklist: Hashable, Sendable {
     public var id: String
     public var title: String
     /// The customer's party name as found in the matrix (or `--party`).
@@ -52,8 +51,6 @@ public struct Checklist: Codable, Hashable, Sendable {
     /// All party names in header order.
     public var parties: [String]
     public var prefix: String
-    /// The next item number; numbers are never reused.
-    public var nextNumber: Int
     public var source: SourceMatrix
     public var importedAt: Date
     public var settings: ChecklistSettings
@@ -61,27 +58,31 @@ public struct Checklist: Codable, Hashable, Sendable {
 
     public init(
         id: String, title: String, customerParty: String, provider: String?, parties: [String], prefix: String,
-        nextNumber: Int, source: SourceMatrix, importedAt: Date, settings: ChecklistSettings, items: [ChecklistItem]
+        source: SourceMatrix, importedAt: Date, settings: ChecklistSettings, items: [ChecklistItem]
     ) {
-        self.schemaVersion = Self.schemaVersion
         self.id = id
         self.title = title
         self.customerParty = customerParty
         self.provider = provider
         self.parties = parties
         self.prefix = prefix
-        self.nextNumber = nextNumber
         self.source = source
         self.importedAt = importedAt
         self.settings = settings
         self.items = items
     }
 
-    /// Checklist IDs are lowercase letters, digits and hyphens.
-    public static func isValidID(_ id: String) -> Bool {
-        !id.isEmpty && id.count <= 64 && !id.hasPrefix("-") && !id.hasSuffix("-")
-            && id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    /// The checklist an import record gives, under the settings in effect.
+    public init(id: String, importedAt: Date, body: ImportRecord, settings: ChecklistSettings) {
+        self.init(id: id, title: body.title ?? id, customerParty: body.customerParty, provider: body.provider, parties: body.parties,
+                  prefix: body.prefix, source: body.source, importedAt: importedAt, settings: settings, items: body.items)
     }
+
+    /// The next item number: numbers are never reused, and retired items stay in the table.
+    public var nextNumber: Int { (items.map(\.number).max() ?? 0) + 1 }
+
+    /// Checklist IDs are lowercase letters, digits and hyphens.
+    public static func isValidID(_ id: String) -> Bool { Identifier.isChecklistID(id) }
 
     /// The item-ID prefix a checklist ID gives: the initials of a hyphenated ID, a one-word ID whole.
     public static func defaultPrefix(forChecklistID id: String) -> String {

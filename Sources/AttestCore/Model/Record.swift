@@ -119,7 +119,21 @@ public struct Review: Codable, Hashable, Sendable {
     }
 }
 
-/// What an import changed, and the item table it produced (so that `--as-of` sees the checklist as it was).
+/// The options of `attest import` that shaped an item table, as given (nil: the default was used).
+public struct ImportOptions: Codable, Hashable, Sendable {
+    public var party: String?
+    public var provider: String?
+    public var taskColumn: String?
+
+    public init(party: String? = nil, provider: String? = nil, taskColumn: String? = nil) {
+        self.party = party
+        self.provider = provider
+        self.taskColumn = taskColumn
+    }
+}
+
+/// What an import changed, and the item table it produced (so that `--as-of` sees the checklist as it was,
+/// and `verify` can derive the table again from the stored source).
 public struct ImportRecord: Codable, Hashable, Sendable {
     public var source: SourceMatrix
     public var customerParty: String
@@ -130,9 +144,19 @@ public struct ImportRecord: Codable, Hashable, Sendable {
     public var removed: [String]
     public var changed: [String]
     public var items: [ChecklistItem]
+    /// The page's title, when it has one.
+    public var title: String?
+    /// The import records this one follows (two when it resolves a fork). Absent in records of attest
+    /// before schema 1.1, whose predecessor is the import recorded before them.
+    public var follows: [String]?
+    /// The version of the reader that derived `items` from the source; absent before schema 1.1.
+    public var readerVersion: Int?
+    /// The options that shaped the table, so that `verify` can derive it again.
+    public var options: ImportOptions?
 
     public init(source: SourceMatrix, customerParty: String, provider: String?, parties: [String], prefix: String,
-                added: [String], removed: [String], changed: [String], items: [ChecklistItem]) {
+                added: [String], removed: [String], changed: [String], items: [ChecklistItem], title: String? = nil,
+                follows: [String]? = nil, readerVersion: Int? = nil, options: ImportOptions? = nil) {
         self.source = source
         self.customerParty = customerParty
         self.provider = provider
@@ -142,12 +166,18 @@ public struct ImportRecord: Codable, Hashable, Sendable {
         self.removed = removed
         self.changed = changed
         self.items = items
+        self.title = title
+        self.follows = follows
+        self.readerVersion = readerVersion
+        self.options = options
     }
 }
 
 /// One JSON file: the common fields and the body of its type, flat in one object.
 public struct Record: Hashable, Sendable {
-    public static let schemaVersion = "1.0"
+    /// 1.1 added optional fields to import records (`follows`, `readerVersion`, `options`, `title`) and
+    /// `source.url`; an attest that reads 1.0 reads them too.
+    public static let schemaVersion = "1.1"
     /// The major schema version this attest reads.
     public static let supportedMajor = 1
 

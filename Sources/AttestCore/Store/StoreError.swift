@@ -26,6 +26,8 @@ public enum StoreError: Error, LocalizedError, Sendable, Equatable {
     case unknownRecord(reference: String, suggestions: [String])
     case ambiguousRecord(reference: String, candidates: [String])
     case invalidInput(String)
+    /// Two import records follow the same predecessor: imports in two clones.
+    case importFork(paths: [String])
 
     public var errorDescription: String? {
         switch self {
@@ -63,6 +65,9 @@ public enum StoreError: Error, LocalizedError, Sendable, Equatable {
             return "error: \"\(reference)\" matches several records: \(candidates.joined(separator: ", ")); give more of the ID"
         case .invalidInput(let message):
             return "error: " + message
+        case .importFork(let paths):
+            return "\(paths.first ?? ""): error: the item table forked: \(paths.joined(separator: " and ")) follow the same import "
+                + "(imports in two clones); import the matrix again (attest import MATRIX --checklist ID) to resolve it: the new import follows both"
         }
     }
 

@@ -1,4 +1,9 @@
 public import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A directory with a `Checklists/` folder, usually a git repository.
 public struct Workspace: Sendable {
@@ -10,6 +15,74 @@ public struct Workspace: Sendable {
     public var reportsDirectory: URL { root.appendingPathComponent("Reports") }
     /// Caches and locks: never evidence, ignored by git.
     public var cacheDirectory: URL { root.appendingPathComponent(".attest") }
+    /// Temporary files of writes under way: a kill leaves them where git does not look.
+    public var temporaryDirectory: URL { cacheDirectory.appendingPathComponent("tmp") }
+
+    /// `.attest/`, created when missing; it must be a real folder (never a link that leads writes elsewhere).
+    public func cacheDirectoryCreated() throws -> URL {
+        try Self.realDirectory(cacheDirectory, display: ".attest")
+        return cacheDirectory
+    }
+
+    /// `.attest/tmp/`, created when missing, with files older than an hour (left by a killed write) removed.
+    public func temporaryDirectoryCreated() throws -> URL {
+        _ = try cacheDirectoryCreated()
+        try Self.realDirectory(temporaryDirectory, display: ".attest/tmp")
+        removeStaleTemporaryFiles()
+        return temporaryDirectory
+    }
+
+    /// Removes temporary files older than an hour: no write takes that long, so their writer was killed.
+    public func removeStaleTemporaryFiles(olderThan age: TimeInterval = 3600) {
+        let limit = Date().addingTimeInterval(-age)
+        for (name, kind) in ChecklistStore.entries(of: temporaryDirectory.path) where kind == .regular {
+            let path = temporaryDirectory.path + "/" + name
+            if let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date, modified < limit {
+                unlink(path)
+            }
+        }
+        // Names starting with "." are temporary files too.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporaryDirectory.path)) ?? [] where name.hasPrefix(".") {
+            let path = temporaryDirectory.path + "/" + name
+            if let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date, modified < limit {
+                unlink(path)
+            }
+        }
+    }
+
+    /// Checks that every folder from the workspace root down to `relative`'s folder under `base` that exists
+    /// is a real folder: `Checklists/`, `Checklists/<id>/` and below must never be links leading elsewhere.
+    public func requireRealDirectories(below base: URL, for relative: String) throws {
+        var current = root.path
+        let baseParts = base.path.hasPrefix(root.path + "/") ? base.path.dropFirst(root.path.count + 1).split(separator: "/") : []
+        let parts = baseParts + relative.split(separator: "/").dropLast()
+        var shown: [Substring] = []
+        for part in parts {
+            current += "/" + part
+            shown.append(part)
+            switch SafeFile.kind(of: current) {
+            case nil: return
+            case .directory?: continue
+            case let kind?:
+                throw StoreError.notRegularFile(path: shown.joined(separator: "/"), kind: "\(kind.rawValue) where a folder belongs; attest writes only into real folders")
+            }
+        }
+    }
+
+    static func realDirectory(_ url: URL, display: String) throws {
+        switch SafeFile.kind(of: url.path) {
+        case .directory?: return
+        case nil:
+            if mkdir(url.path, 0o755) != 0 && errno != EEXIST {
+                throw StoreError.writeFailed(path: display, detail: SafeFile.describe(errno: errno))
+            }
+            guard SafeFile.kind(of: url.path) == .directory else {
+                throw StoreError.notRegularFile(path: display, kind: "not a folder")
+            }
+        case let kind?:
+            throw StoreError.notRegularFile(path: display, kind: "\(kind.rawValue) where a folder belongs; remove it")
+        }
+    }
 
     /// Finds the workspace: `explicit` when given, else the current directory or the nearest parent
     /// with a `Checklists/` folder (as git finds `.git`).
@@ -62,8 +135,9 @@ public struct Workspace: Sendable {
     public func checklistIDs() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: checklistsDirectory.path)) ?? []
         return names.filter {
-            Checklist.isValidID($0)
-                && FileManager.default.fileExists(atPath: checklistsDirectory.appendingPathComponent("\($0)/\(Checklist.fileName)").path)
+            Identifier.isChecklistID($0)
+                && SafeFile.kind(of: checklistsDirectory.path + "/" + $0) == .directory
+                && SafeFile.kind(of: checklistsDirectory.path + "/\($0)/records/\(ChecklistStore.checklistFolder)") == .directory
         }.sorted()
     }
 
@@ -71,6 +145,7 @@ public struct Workspace: Sendable {
     public func resolveChecklist(_ id: String?) throws -> String {
         let known = checklistIDs()
         if let id {
+            guard Identifier.isChecklistID(id) else { throw StoreError.invalidChecklistID(id) }
             guard known.contains(id) else { throw StoreError.unknownChecklist(id: id, known: known) }
             return id
         }
@@ -89,6 +164,7 @@ public struct Workspace: Sendable {
         return known
     }
 
+    /// The store of a checklist whose ID passed `Identifier.isChecklistID`.
     public func store(for id: String) -> ChecklistStore { ChecklistStore(workspace: self, id: id) }
 
     static func isDirectory(_ url: URL) -> Bool {

@@ -1,0 +1,62 @@
+public import Foundation
+
+/// A checklist's import records and how they follow one another. The one in effect at a time is the import
+/// recorded at or before it that no other such import follows; two are a fork (imports in two clones).
+public struct ImportChain: Sendable {
+    /// The import records, in recorded order.
+    public let imports: [StoredRecord]
+    /// Each import's predecessors by ID: `follows`, or for records written before schema 1.1 the import
+    /// recorded before it.
+    private let predecessorIDs: [String: [String]]
+    private let byID: [String: StoredRecord]
+
+    public init(records: some Sequence<StoredRecord>) {
+        imports = records.filter { $0.record.type == .import }.sorted { Record.isOrderedBefore($0.record, $1.record) }
+        var predecessors: [String: [String]] = [:]
+        var previous: String?
+        for stored in imports {
+            if case .import(let body) = stored.record.body, let follows = body.follows {
+                predecessors[stored.record.id] = follows
+            } else {
+                predecessors[stored.record.id] = previous.map { [$0] } ?? []
+            }
+            previous = stored.record.id
+        }
+        predecessorIDs = predecessors
+        byID = Dictionary(imports.map { ($0.record.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public var isEmpty: Bool { imports.isEmpty }
+
+    /// The imports at `asOf` that no later import follows: one, or several when the table forked.
+    public func heads(asOf: Date) -> [StoredRecord] {
+        let visible = imports.filter { $0.record.recordedAt <= asOf }
+        var followed = Set<String>()
+        for stored in visible { followed.formUnion(predecessorIDs[stored.record.id] ?? []) }
+        return visible.filter { !followed.contains($0.record.id) }
+    }
+
+    /// The import record in effect at `asOf`, nil before the first import; a fork is an input error that
+    /// names both records.
+    public func inEffect(asOf: Date) throws -> StoredRecord? {
+        let heads = heads(asOf: asOf)
+        if heads.count > 1 { throw StoreError.importFork(paths: heads.map(\.path)) }
+        return heads.first
+    }
+
+    /// The IDs an import follows.
+    public func predecessorIDs(of id: String) -> [String] { predecessorIDs[id] ?? [] }
+
+    public func record(_ id: String) -> StoredRecord? { byID[id] }
+
+    /// When each item first appeared: the earliest import recorded at or before `asOf` whose table holds it.
+    /// Evidence from before an item's letters changed stops counting, but an item's first appearance is no change.
+    public func firstSeen(asOf: Date) -> [String: Date] {
+        var result: [String: Date] = [:]
+        for stored in imports where stored.record.recordedAt <= asOf {
+            guard case .import(let body) = stored.record.body else { continue }
+            for item in body.items where result[item.id] == nil { result[item.id] = stored.record.recordedAt }
+        }
+        return result
+    }
+}
