@@ -44,7 +44,25 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         let asOf = try time.date()
-        let ledgers = try location.ledgers(strict: false)
+        let workspace = try location.locate()
+        var ledgers: [Ledger] = []
+        var unreadable: [LedgerAudit] = []
+        for id in try workspace.resolveChecklists(location.checklist) {
+            do {
+                ledgers.append(try Ledger.load(workspace.store(for: id), strict: false))
+            } catch {
+                // A checklist that cannot be read at all (its import record deleted, say): git still says what changed.
+                var audit = LedgerAudit(checklist: id, asOf: asOf)
+                audit.inputErrors = [(error as? any LocalizedError)?.errorDescription ?? "\(error)"]
+                if let git = Git.repository(containing: workspace.root) {
+                    let tree = GitAudit.workingTree(git, checklist: id)
+                    audit.gitChecked = true
+                    audit.problems = tree.problems
+                    audit.warnings = tree.warnings
+                }
+                unreadable.append(audit)
+            }
+        }
         let ticker = Console.progressOnTerminal { done in "re-hashing attachments: \(done)" }
         var progress: (@Sendable (Int, Int) -> Void)?
         if let ticker { progress = { done, _ in ticker(done) } }
@@ -52,13 +70,13 @@ struct Verify: ParsableCommand {
             LedgerAudit.run(ledger, asOf: asOf, depth: .verify, deriver: TableDeriver(), expectedDigest: digest?.lowercased(), progress: progress)
         }
         Console.clearProgress()
+        audits += unreadable
         var history: GitAudit?
         if let since {
-            let workspace = ledgers[0].store.workspace
             guard let git = Git.repository(containing: workspace.root) else {
                 throw ValidationError("--since needs a git repository, and \(workspace.root.path) is not in one")
             }
-            history = GitAudit.history(git, since: since, checklists: ledgers.map(\.store.id))
+            history = GitAudit.history(git, since: since, checklists: audits.map(\.checklist))
         }
         if let history, !audits.isEmpty {
             audits[0].problems += history.problems

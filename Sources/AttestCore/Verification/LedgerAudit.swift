@@ -26,6 +26,11 @@ public struct LedgerAudit: Sendable, Encodable {
     /// The item table the source gives, where the import record's differs: evaluation uses it.
     public var derivedTable: [ChecklistItem]?
 
+    public init(checklist: String, asOf: Date) {
+        self.checklist = checklist
+        self.asOf = asOf
+    }
+
     enum CodingKeys: String, CodingKey {
         case checklist, asOf, ok, problems, inputErrors, warnings, notes, unchecked = "notCheckedLocally", recordCount = "records",
              attachmentCount = "attachments", sourceCount = "sources", gitChecked, digest, digestMatches
