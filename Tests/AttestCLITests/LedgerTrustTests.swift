@@ -230,15 +230,20 @@ import Testing
 
     @Test func aLandedWorkspaceReadsAndItsDigestStillVerifies() throws {
         let cli = try CLI.withDefaultChecklist()
-        #expect(FileManager.default.fileExists(atPath: cli.workspace.appendingPathComponent("\(Self.checklist)/checklist.json").path))
+        // attest 0.1 mirrored the table and settings in checklist.json: it is left untouched and never read.
+        let mirror = try cli.directory.write("\(Self.checklist)/checklist.json", #"{"schemaVersion": "1.0", "settings": {"reviewRequired": true}}"#)
+        let mirrorBytes = try Data(contentsOf: mirror)
+        try cli.run(["tick", "ACCS-11", "--note", "n", "--by", "a"]).expectSuccess()
+        #expect(try Data(contentsOf: mirror) == mirrorBytes)
+        #expect(try cli.run(["show", "ACCS-11"]).stdout.contains("complete"), "the mirror's settings are not read")
         let status = try #require(try cli.json(["status"]) as? [String: Any])
         #expect(String(describing: status).contains("pending"))
         // attest 0.1's digest: SHA-256 over "attest-state-v1\t<checklist>\n" and "<id>\t<sha256 of the file>\n" lines.
         let bytes = try Data(contentsOf: cli.workspace.appendingPathComponent(Self.importFile))
         let text = "attest-state-v1\tadobe-commerce-cloud-service\nim-20261127T120035Z-2e24461b\t\(FileHasher.sha256(of: bytes))\n"
         let digest = FileHasher.sha256(of: Data(text.utf8))
-        try cli.run(["verify", "--digest", digest, "--as-of", "2026-12-01"]).expectSuccess()
-        let wrong = try cli.run(["verify", "--digest", String(repeating: "0", count: 64), "--as-of", "2026-12-01"])
+        try cli.run(["verify", "--digest", digest, "--as-of", "2026-11-27T12:00:36Z"]).expectSuccess()
+        let wrong = try cli.run(["verify", "--digest", String(repeating: "0", count: 64), "--as-of", "2026-11-27T12:00:36Z"])
         #expect(wrong.status == 3)
     }
 

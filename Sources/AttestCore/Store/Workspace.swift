@@ -102,33 +102,49 @@ public struct Workspace: Sendable {
         throw StoreError.noWorkspace(start: start.path)
     }
 
-    /// Creates `Checklists/`, `Reports/` and a `.gitignore` line for `.attest/`; returns what it created.
+    /// Creates `Checklists/`, `Reports/`, a `.gitignore` line for `.attest/` and `.gitattributes` lines that keep
+    /// git from rewriting bytes that hashes and signatures cover; returns what it created. A failure removes
+    /// the folders it made.
     @discardableResult
     public static func initialize(at root: URL) throws -> [String] {
         var created: [String] = []
-        let fileManager = FileManager.default
-        for folder in ["Checklists", "Reports"] {
-            let url = root.appendingPathComponent(folder)
-            if !isDirectory(url) {
-                do {
-                    try fileManager.createDirectory(at: url, withIntermediateDirectories: true)
-                } catch {
-                    throw StoreError.writeFailed(path: url.path, detail: error.localizedDescription)
+        var madeFolders: [URL] = []
+        do {
+            for folder in ["Checklists", "Reports"] {
+                let url = root.appendingPathComponent(folder)
+                if SafeFile.kind(of: url.path) != .directory {
+                    madeFolders += AtomicFile.missingAncestors(of: url)
+                    try realDirectory(url, display: folder + "/")
+                    created.append(folder + "/")
                 }
-                created.append(folder + "/")
             }
-        }
-        let gitignore = root.appendingPathComponent(".gitignore")
-        let existing = (try? String(contentsOf: gitignore, encoding: .utf8)) ?? ""
-        let lines = existing.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-        if !lines.contains(where: { [".attest", ".attest/", "/.attest", "/.attest/"].contains($0) }) {
-            var text = existing
-            if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
-            text += "# attest: caches and locks, never evidence\n.attest/\n"
-            try AtomicFile.write(Data(text.utf8), to: gitignore, mode: .replace, displayPath: ".gitignore")
-            created.append(".gitignore (.attest/)")
+            if try appendMissingLines(to: root.appendingPathComponent(".gitignore"), display: ".gitignore",
+                                      lines: ["# attest: caches, locks and temporary files, never evidence", ".attest/"],
+                                      present: { [".attest", ".attest/", "/.attest", "/.attest/"].contains($0) }) {
+                created.append(".gitignore (.attest/)")
+            }
+            if try appendMissingLines(to: root.appendingPathComponent(".gitattributes"), display: ".gitattributes",
+                                      lines: ["# attest: hashes and signatures cover these bytes; git must never convert them",
+                                              "Checklists/** -text", "allowed_signers -text"],
+                                      present: { $0.hasPrefix("Checklists/** ") && $0.contains("-text") }) {
+                created.append(".gitattributes (Checklists/** -text)")
+            }
+        } catch {
+            AtomicFile.removeFolders(madeFolders)
+            throw error
         }
         return created
+    }
+
+    /// Appends `lines` to a text file unless a line of it passes `present`; true when it wrote.
+    private static func appendMissingLines(to url: URL, display: String, lines: [String], present: (String) -> Bool) throws -> Bool {
+        let existing = SafeFile.kind(of: url.path) == nil ? "" : String(decoding: try SafeFile.read(url.path, display: display, limit: 1 << 20), as: UTF8.self)
+        if existing.split(whereSeparator: \.isNewline).contains(where: { present($0.trimmingCharacters(in: .whitespaces)) }) { return false }
+        var text = existing
+        if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
+        text += lines.joined(separator: "\n") + "\n"
+        try AtomicFile.write(Data(text.utf8), to: url, mode: .replace, displayPath: display)
+        return true
     }
 
     /// The checklist IDs present, sorted.
