@@ -71,6 +71,36 @@ import Testing
         }
     }
 
+    /// The same reader version must give the same table exactly; an older one only a table with the same obligations.
+    @Test func aTableEditedByHandIsCaughtByItsReaderVersion() throws {
+        let cli = try CLI()
+        try cli.run(["init"]).expectSuccess()
+        try cli.directory.write("m.md", "| Task | Provider | Customer |\n| --- | --- | --- |\n| Patch the OS | A | R |\n| Run the network | RA | I |\n")
+        try cli.run(["import", "m.md", "--checklist", "svc"]).expectSuccess()
+        let folder = "Checklists/svc/records/checklist"
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: cli.workspace.appendingPathComponent(folder).path).first)
+        var record = try Self.json(cli, "\(folder)/\(name)")
+        #expect(record["readerVersion"] as? Int != nil && record["follows"] as? [String] == [])
+        var items = try #require(record["items"] as? [[String: Any]])
+        items[1]["task"] = "Run the network (reworded by hand)"
+        record["items"] = items
+        try Self.write(cli, "\(folder)/\(name)", record)
+        let same = try cli.run(["verify"])
+        #expect(same.status == 3 && same.stdout.contains(name) && same.stdout.contains("SVC-02"), "\(same.stdout)")
+
+        record["readerVersion"] = nil
+        try Self.write(cli, "\(folder)/\(name)", record)
+        let older = try cli.run(["verify"])
+        #expect(older.status == 0 && older.stdout.contains("reads the same source differently") && older.stdout.contains("SVC-02"), "\(older.stdout)")
+
+        items[0]["kind"] = "informed"
+        items[0]["customerLetters"] = "I"
+        record["items"] = items
+        try Self.write(cli, "\(folder)/\(name)", record)
+        let lost = try cli.run(["gate"])
+        #expect(lost.status == 3 && lost.stderr.contains("SVC-01"), "an obligation the source gives may never be lost: \(lost.stderr)")
+    }
+
     @Test(.enabled(if: hasGit, "git is not installed: the history checks are skipped"))
     func editedOrDeletedCommittedFilesFailVerify() throws {
         let cli = try Self.committedWorkspace()
