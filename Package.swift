@@ -23,7 +23,10 @@ let package = Package(
         // Core: model, store, evaluation. No libxml2, no ArgumentParser.
         .target(
             name: "AttestCore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),  // RSA signatures (Signing/)
+            ]
         ),
         .target(name: "AttestImport", dependencies: ["AttestCore"]),
         .target(name: "AttestReports", dependencies: ["AttestCore", "CLibXML2"]),

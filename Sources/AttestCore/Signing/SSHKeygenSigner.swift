@@ -1,0 +1,122 @@
+public import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Signs bytes with `ssh-keygen -Y sign -n NAMESPACE -f KEY`, so that keys in ssh-agent and on security
+/// keys work as they do for git. The bytes go to a temporary file in a directory the caller gives;
+/// ssh-keygen writes `FILE.sig`; both are removed on every path. Nothing is signed unless the key may sign
+/// as the principal in that namespace at that time, and the signature is checked in-process before it is
+/// returned, so what comes back always counts.
+public struct SSHKeygenSigner: Sendable {
+    /// The program to run; nil looks `ssh-keygen` up on `PATH`.
+    public var executable: String?
+
+    public init(executable: String? = nil) { self.executable = executable }
+
+    /// The armored signature (the `.sig` file's bytes) of `bytes`.
+    /// - Parameters:
+    ///   - principal: who signs (a record's `by`); the key must be listed for it in `allowedSigners`.
+    ///   - time: when the signature must count (a record's `recordedAt`).
+    ///   - scratchDirectory: where the temporary files go (the same file system as the result, not /tmp).
+    public func sign(_ bytes: Data, namespace: String, as principal: String, key: SigningKey, allowedSigners: AllowedSigners,
+                     at time: Date, scratchDirectory: URL) throws -> Data {
+        let publicKey = try key.publicKey()
+        if case .failure(let problem) = allowedSigners.authorize(publicKey, principal: principal, namespace: namespace, at: time) {
+            throw SigningError.keyNotAllowed(principal: principal, namespace: namespace, reason: problem.reason)
+        }
+        guard let program = executable ?? Self.findOnPath("ssh-keygen") else { throw SigningError.sshKeygenMissing }
+
+        let base = scratchDirectory.appendingPathComponent(".attest-sign-\(UUID().uuidString)").path
+        var scratch = [base, base + ".sig"]
+        defer { for path in scratch { unlink(path) } }
+        let keyPath: String
+        switch key.location {
+        case .file(let path):
+            keyPath = path
+        case .literal(let literal):
+            keyPath = base + ".pub"
+            scratch.append(keyPath)
+            try Self.writeScratch(Data((literal.authorizedKeyText + "\n").utf8), to: keyPath)
+        }
+        try Self.writeScratch(bytes, to: base)
+
+        let outcome = try Self.run(program, ["-Y", "sign", "-q", "-n", namespace, "-f", keyPath, base])
+        guard outcome.status == 0 else {
+            throw Self.interpret(outcome.standardError, keyPath: keyPath, key: key)
+        }
+        guard let handle = FileHandle(forReadingAtPath: base + ".sig") else {
+            throw SigningError.sshKeygenFailed(detail: "it wrote no signature file")
+        }
+        let signature = (try? handle.read(upToCount: SSHSignature.maximumArmoredSize + 1)) ?? Data()
+        try? handle.close()
+        let verdict = allowedSigners.verify(signature: signature, of: bytes, principal: principal, namespace: namespace, at: time)
+        if case .invalid(let problem) = verdict { throw SigningError.signatureDidNotVerify(reason: problem.reason) }
+        return signature
+    }
+
+    /// Maps ssh-keygen's complaint to an error that says what to do.
+    static func interpret(_ standardError: String, keyPath: String, key: SigningKey) -> SigningError {
+        let lines = standardError.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let text = lines.joined(separator: "; ")
+        if text.localizedCaseInsensitiveContains("passphrase") {
+            return .passphraseNeeded(path: keyPath)
+        }
+        if text.contains("No such file") {
+            if case .file(let path) = key.location { return .keyFileMissing(path: path) }
+        }
+        return .sshKeygenFailed(detail: text.isEmpty ? "it failed without saying why" : String(text.prefix(400)))
+    }
+
+    static func writeScratch(_ data: Data, to path: String) throws {
+        do {
+            try AtomicFile.writeAll(data, to: path)
+        } catch {
+            throw SigningError.scratchFailed(detail: "\(path): \(error)")
+        }
+    }
+
+    static func findOnPath(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for directory in path.split(separator: ":") where !directory.isEmpty {
+            let candidate = "\(directory)/\(name)"
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
+    }
+
+    /// Whether a passphrase prompt could reach a person: ssh-keygen asks on the controlling terminal.
+    static var hasTerminal: Bool {
+        let fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        close(fd)
+        return true
+    }
+
+    /// Runs the program and collects its standard error. Without a terminal, standard input is /dev/null and
+    /// askpass helpers are off, so that a passphrase prompt fails at once instead of hanging.
+    static func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, standardError: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        if !hasTerminal {
+            process.standardInput = FileHandle.nullDevice
+            var environment = ProcessInfo.processInfo.environment
+            environment["SSH_ASKPASS_REQUIRE"] = "never"
+            environment.removeValue(forKey: "SSH_ASKPASS")
+            environment.removeValue(forKey: "DISPLAY")
+            process.environment = environment
+        }
+        do {
+            try process.run()
+        } catch {
+            throw SigningError.sshKeygenMissing
+        }
+        let data = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data.prefix(64 * 1024), as: UTF8.self))
+    }
+}
