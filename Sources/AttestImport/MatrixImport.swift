@@ -13,9 +13,11 @@ public struct MatrixImport: Sendable {
         public var sourceVersion: String?
         public var sourceURL: String?
         public var dryRun = false
+        /// `--sign`: sign the import record (the default once the checklist requires signatures).
+        public var sign = false
 
         public init(party: String? = nil, provider: String? = nil, prefix: String? = nil, taskColumn: String? = nil,
-                    sourceVersion: String? = nil, sourceURL: String? = nil, dryRun: Bool = false) {
+                    sourceVersion: String? = nil, sourceURL: String? = nil, dryRun: Bool = false, sign: Bool = false) {
             self.party = party
             self.provider = provider
             self.prefix = prefix
@@ -23,6 +25,7 @@ public struct MatrixImport: Sendable {
             self.sourceVersion = sourceVersion
             self.sourceURL = sourceURL
             self.dryRun = dryRun
+            self.sign = sign
         }
     }
 
@@ -47,8 +50,10 @@ public struct MatrixImport: Sendable {
         self.options = options
     }
 
-    /// Imports `matrixURL`; `displayPath` is the path as the user gave it.
-    public func run(matrixURL: URL, displayPath: String, by: String, now: Date = Date()) throws -> Outcome {
+    /// Imports `matrixURL`; `displayPath` is the path as the user gave it. `signer` makes the signer when
+    /// the record is to be signed (`--sign`, or signatures required).
+    public func run(matrixURL: URL, displayPath: String, by: String, now: Date = Date(),
+                    signer makeSigner: (() throws -> RecordSigner)? = nil) throws -> Outcome {
         let now = Timestamp.truncatedToMilliseconds(now)
         guard Identifier.isChecklistID(checklistID) else { throw StoreError.invalidChecklistID(checklistID) }
         if let prefix = options.prefix, !Identifier.isItemPrefix(prefix.uppercased()) {
@@ -65,7 +70,17 @@ public struct MatrixImport: Sendable {
 
         return try store.withLock {
             // Only import and settings records: a bad evidence record elsewhere never blocks an import.
-            let heads = store.exists ? ImportChain(records: try store.loadRecords(.checklistRecords).checked()).heads(asOf: .distantFuture) : []
+            let signatures = try SignatureContext.load(workspace, checklist: checklistID)
+            let loaded = store.exists ? try store.loadRecords(.checklistRecords, signatures: signatures).checked() : []
+            let (settings, unsigned) = Evaluator.settingsAndUnsigned(loaded.sorted { Record.isOrderedBefore($0.record, $1.record) })
+            let heads = ImportChain(records: loaded.filter { !unsigned.contains($0.record.id) }).heads(asOf: .distantFuture)
+            var signer: RecordSigner?
+            if options.sign || settings.signaturesRequired {
+                guard let makeSigner else {
+                    throw StoreError.invalidInput("this checklist requires signatures: import with --sign (and --key KEY, or git's user.signingkey)")
+                }
+                if !options.dryRun { signer = try makeSigner() }
+            }
             let previous = heads.compactMap { stored -> ImportRecord? in
                 if case .import(let body) = stored.record.body { return body }
                 return nil
@@ -95,13 +110,14 @@ public struct MatrixImport: Sendable {
             var outcome = Outcome(
                 checklist: Checklist(id: checklistID, importedAt: now, body: body, settings: ChecklistSettings()), matrix: matrix,
                 changes: built.changes, isFirstImport: heads.isEmpty, follows: body.follows ?? [], recordPath: nil)
+            outcome.checklist.settings = settings
             if options.dryRun { return outcome }
 
             let sourcePath = store.directory.appendingPathComponent(source.file).path
             let sourceExisted = SafeFile.kind(of: sourcePath) != nil
             do {
                 _ = try store.storeSource(data)
-                outcome.recordPath = try store.write(record)
+                outcome.recordPath = try store.write(record, signer: signer)
             } catch {
                 if !sourceExisted { unlink(sourcePath) }
                 Self.removeEmptyFolders(store.directory)

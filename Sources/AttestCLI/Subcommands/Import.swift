@@ -43,6 +43,7 @@ struct Import: ParsableCommand {
     var dryRun = false
 
     @OptionGroup var actor: ActorOptions
+    @OptionGroup var signing: SigningOptions
     @OptionGroup var output: FormatOptions
 
     func run() throws {
@@ -51,9 +52,11 @@ struct Import: ParsableCommand {
         }
         let workspace = try location.locate()
         let options = MatrixImport.Options(party: party, provider: provider, prefix: prefix, taskColumn: taskColumn,
-                                           sourceVersion: sourceVersion, sourceURL: sourceUrl, dryRun: dryRun)
+                                           sourceVersion: sourceVersion, sourceURL: sourceUrl, dryRun: dryRun, sign: signing.sign || signing.key != nil)
         let outcome = try MatrixImport(workspace: workspace, checklistID: id, options: options)
-            .run(matrixURL: URL(fileURLWithPath: matrix), displayPath: matrix, by: actor.actor(in: workspace))
+            .run(matrixURL: URL(fileURLWithPath: matrix), displayPath: matrix, by: actor.actor(in: workspace)) {
+                try signing.signer(in: workspace, allowedSigners: try SignatureContext.load(workspace, checklist: id).allowedSigners)
+            }
         if output.json {
             try Console.printJSON(ImportJSON(outcome, dryRun: dryRun))
             return

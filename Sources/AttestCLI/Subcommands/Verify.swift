@@ -106,6 +106,13 @@ struct Verify: ParsableCommand {
         for line in audit.warnings { Console.print("  " + Console.paint("warning", .yellow) + " \(line)") }
         for line in audit.notes { Console.print("  note: \(line)") }
         for reference in audit.unchecked { Console.print("  not checked locally: \(reference)") }
+        if !audit.unsigned.isEmpty {
+            let shown = audit.unsigned.prefix(20)
+            Console.print("  unsigned: \(audit.unsigned.count) record\(audit.unsigned.count == 1 ? "" : "s")"
+                + (audit.unsigned.count > shown.count ? " (the first \(shown.count); --format json lists all)" : ""))
+            for path in shown { Console.print("    \(path)") }
+        }
+        if let sha256 = audit.allowedSignersSHA256 { Console.print("  allowed_signers sha256 \(sha256)") }
         if let digest = audit.digest {
             Console.print("  digest as of \(Timestamp.format(audit.asOf)): \(digest)"
                 + (audit.digestMatches.map { $0 ? " (matches)" : " (DOES NOT MATCH)" } ?? ""))

@@ -95,6 +95,9 @@ extension Record {
         case .settings(let settings):
             return "settings: review \(settings.reviewRequired ? "required" : "not required"), default interval "
                 + "\(settings.defaultReviewInterval?.description ?? "none"), due-soon window \(settings.dueSoonWindow)"
+                + (settings.signaturesRequired ? ", signatures required" : "")
+        case .approval(let body):
+            return "approved \(body.target) (sha256 \(body.sha256.prefix(12)))"
         }
     }
 }

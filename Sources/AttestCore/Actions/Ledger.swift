@@ -12,6 +12,10 @@ public struct Ledger: Sendable {
     public let imports: ImportChain
     /// The checklist as its records say it is now.
     public let checklist: Checklist
+    /// `allowed_signers` and what reading judged with it.
+    public let signatures: SignatureContext
+    /// `.sig` files without their record: ignored, listed by `verify`.
+    public let orphanSignatures: [String]
 
     /// Reads the records, all of them or (`readRecords: false`) only the import and settings records: commands
     /// that only add a record about an item (tick, waive, na) need the item table alone, and one bad evidence
@@ -21,21 +25,21 @@ public struct Ledger: Sendable {
         guard store.exists else {
             throw StoreError.unknownChecklist(id: store.id, known: store.workspace.checklistIDs())
         }
-        let set = store.loadRecords(readRecords ? .all : .checklistRecords)
+        let signatures = try SignatureContext.load(store.workspace, checklist: store.id)
+        let set = store.loadRecords(readRecords ? .all : .checklistRecords, signatures: signatures)
         if strict, let error = set.errors.sorted(by: { $0.localizedDescription < $1.localizedDescription }).first { throw error }
-        let imports = ImportChain(records: set.records)
+        let ordered = set.records.sorted { Record.isOrderedBefore($0.record, $1.record) }
+        let (settings, unsigned) = Evaluator.settingsAndUnsigned(ordered)
+        let imports = ImportChain(records: unsigned.isEmpty ? set.records : set.records.filter { !unsigned.contains($0.record.id) })
         // The newest import, whatever its date: a clock that ran behind must not hide the checklist.
         let head = try imports.inEffect(asOf: .distantFuture)
         guard let head, case .import(let body) = head.record.body else {
             throw StoreError.malformed(path: "\(store.displayPath)/records/checklist", line: nil, column: nil,
                                        detail: "no import record could be read, so the checklist has no items; restore its import record from git")
         }
-        var settings = ChecklistSettings()
-        for stored in set.records.sorted(by: { Record.isOrderedBefore($0.record, $1.record) }) {
-            if case .settings(let value) = stored.record.body { settings = value }
-        }
         return Ledger(store: store, records: set.records, hasRecords: readRecords, inputErrors: set.errors, imports: imports,
-                      checklist: Checklist(id: store.id, importedAt: head.record.recordedAt, body: body, settings: settings))
+                      checklist: Checklist(id: store.id, importedAt: head.record.recordedAt, body: body, settings: settings),
+                      signatures: signatures, orphanSignatures: set.orphanSignatures)
     }
 
     /// Evaluates every item at `asOf`. Attachments are checked through the stat cache, or re-hashed when
@@ -44,7 +48,9 @@ public struct Ledger: Sendable {
         let evaluator = Evaluator(checklistID: store.id, records: records)
         let hashes = evaluator.attachmentHashes(asOf: asOf)
         let checks = rehash ? store.attachments.verify(hashes) : store.attachments.check(hashes)
-        return try evaluator.evaluate(asOf: asOf, attachments: checks, table: table)
+        var state = try evaluator.evaluate(asOf: asOf, attachments: checks, table: table)
+        state.allowedSignersSHA256 = signatures.allowedSignersSHA256
+        return state
     }
 
     /// The records in the order they were recorded (last wins), optionally for one item.

@@ -39,21 +39,46 @@ public struct Evaluator: Sendable {
         let order = records.indices.filter { Self.isVisible(records[$0].record, asOf: asOf) }
             .sorted { Record.isOrderedBefore(records[$0].record, records[$1].record) }
 
-        let chain = ImportChain(records: order.lazy.map { records[$0] })
+        let (settings, unsigned) = Self.settingsAndUnsigned(order.lazy.map { records[$0] })
+        let chain = ImportChain(records: order.lazy.map { records[$0] }.filter { !unsigned.contains($0.record.id) })
         let importRecord = try chain.inEffect(asOf: asOf)?.record
-        var settings = ChecklistSettings()
         var revocations: [String: Record] = [:]
         var reviews: [String: [Record]] = [:]
+        var approvals: [String: [StoredRecord]] = [:]
         var byItem: [String: [Record]] = [:]
+        var signatures: [String: RecordSignature] = [:]
         for index in order {
-            let record = records[index].record
+            let stored = records[index]
+            let record = stored.record
+            if stored.signature != .unsigned { signatures[record.id] = stored.signature }
+            if let item = record.item { byItem[item, default: []].append(record) }
+            guard !unsigned.contains(record.id) else { continue }
             switch record.body {
-            case .settings(let value): settings = value
             case .revocation(let body): revocations[body.target] = record
             case .review(let body): reviews[body.target, default: []].append(record)
+            case .approval(let body) where stored.signature.isValid: approvals[body.target, default: []].append(stored)
             default: break
             }
-            if let item = record.item { byItem[item, default: []].append(record) }
+        }
+        // A waiver or not-applicable mark counts, where signatures are required, once the person it names as
+        // approver co-signed exactly its bytes (and is not its author).
+        var approved = Set<String>()
+        if settings.signaturesRequired {
+            for index in order {
+                let stored = records[index]
+                let approver: String
+                switch stored.record.body {
+                case .waiver(let body): approver = body.approvedBy
+                case .notApplicable(let body): approver = body.approvedBy
+                default: continue
+                }
+                if approvals[stored.record.id]?.contains(where: { approval in
+                    guard case .approval(let body) = approval.record.body else { return false }
+                    return body.sha256 == stored.sha256 && approval.record.by == approver && approver != stored.record.by
+                }) == true {
+                    approved.insert(stored.record.id)
+                }
+            }
         }
 
         var table: [ChecklistItem] = []
@@ -61,12 +86,35 @@ public struct Evaluator: Sendable {
         let firstSeen = chain.firstSeen(asOf: asOf)
         let states = table.map { item in
             evaluate(item, firstSeen: firstSeen[item.id], records: byItem[item.id] ?? [], revocations: revocations, reviews: reviews,
-                     settings: settings, asOf: asOf, attachments: attachments)
+                     signing: Signing(unsigned: unsigned, approved: approved), settings: settings, asOf: asOf, attachments: attachments)
         }
         return ChecklistState(
             checklist: checklistView(importRecord: importRecord, settings: settings, items: table), asOf: asOf, settings: settings,
-            importRecord: importRecord, items: states,
+            importRecord: importRecord, items: states, signatures: signatures,
             digest: StateDigest.current(checklistID: checklistID, records: order.lazy.map { records[$0] }), recordCount: order.count)
+    }
+
+    /// The one rule for signatures: once they are required (by a settings record that counts), only validly
+    /// signed records count, so an unsigned settings record cannot switch signing off, nor an unsigned import
+    /// change the table. Returns the settings in effect after `ordered` (in recorded order) and the IDs of
+    /// the records that do not count.
+    public static func settingsAndUnsigned(_ ordered: some Sequence<StoredRecord>) -> (settings: ChecklistSettings, unsigned: Set<String>) {
+        var settings = ChecklistSettings()
+        var unsigned = Set<String>()
+        for stored in ordered {
+            if settings.signaturesRequired && !stored.signature.isValid {
+                unsigned.insert(stored.record.id)
+                continue
+            }
+            if case .settings(let value) = stored.record.body { settings = value }
+        }
+        return (settings, unsigned)
+    }
+
+    /// Which records signatures keep from counting, and which waivers and marks their approver co-signed.
+    struct Signing {
+        var unsigned: Set<String>
+        var approved: Set<String>
     }
 
     /// The checklist the import in effect gives; before the first import, the first import's header with no items.
@@ -84,7 +132,7 @@ public struct Evaluator: Sendable {
 
     private func evaluate(
         _ item: ChecklistItem, firstSeen: Date?, records: [Record], revocations: [String: Record], reviews: [String: [Record]],
-        settings: ChecklistSettings, asOf: Date, attachments: [String: AttachmentStore.Check]
+        signing: Signing, settings: ChecklistSettings, asOf: Date, attachments: [String: AttachmentStore.Check]
     ) -> ItemState {
         let interval = item.reviewInterval ?? settings.defaultReviewInterval
         // The item's first appearance is no change of its letters: only a later one makes evidence re-confirm.
@@ -92,15 +140,18 @@ public struct Evaluator: Sendable {
         var evidenceStates: [EvidenceState] = []
         var waiver: Record?
         var notApplicable: Record?
+        var awaitingApproval: Record?
         for record in records {
+            let counts = !signing.unsigned.contains(record.id)
+            let approved = !settings.signaturesRequired || signing.approved.contains(record.id)
             switch record.body {
             case .evidence(let evidence):
                 evidenceStates.append(assess(record, evidence, item: item, lettersChanged: lettersChanged, interval: interval, revocations: revocations,
-                                             reviews: reviews, settings: settings, asOf: asOf, attachments: attachments))
-            case .waiver where revocations[record.id] == nil:
-                waiver = record  // recorded last wins
-            case .notApplicable where revocations[record.id] == nil:
-                notApplicable = record
+                                             reviews: reviews, signed: counts, settings: settings, asOf: asOf, attachments: attachments))
+            case .waiver where revocations[record.id] == nil && counts:
+                if approved { waiver = record } else { awaitingApproval = record }  // recorded last wins
+            case .notApplicable where revocations[record.id] == nil && counts:
+                if approved { notApplicable = record } else { awaitingApproval = record }
             default:
                 break
             }
@@ -134,12 +185,13 @@ public struct Evaluator: Sendable {
         return ItemState(item: item, status: status, evidence: evidenceStates,
                          waiver: status == .waived ? waiver : nil,
                          notApplicable: status == .notApplicable ? notApplicable : nil,
-                         records: records, expiresAt: expiresAt)
+                         records: records, expiresAt: expiresAt,
+                         awaitingApproval: status.isSatisfied || status == .broken ? nil : awaitingApproval)
     }
 
     private func assess(
         _ record: Record, _ evidence: Evidence, item: ChecklistItem, lettersChanged: Date?, interval: Interval?, revocations: [String: Record],
-        reviews: [String: [Record]], settings: ChecklistSettings, asOf: Date, attachments: [String: AttachmentStore.Check]
+        reviews: [String: [Record]], signed: Bool, settings: ChecklistSettings, asOf: Date, attachments: [String: AttachmentStore.Check]
     ) -> EvidenceState {
         let validUntil = evidence.validUntil ?? interval?.added(to: evidence.effective)
         // The latest review by someone other than the submitter decides (a self-review written by another
@@ -160,6 +212,8 @@ public struct Evaluator: Sendable {
             standing = .revoked
         } else if evidence.effective > asOf {
             standing = .notYetEffective
+        } else if !signed {
+            standing = .unsigned
         } else if reviewDecision == .reject {
             standing = .rejected
         } else if settings.reviewRequired && reviewDecision != .accept {

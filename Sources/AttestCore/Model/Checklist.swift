@@ -8,11 +8,35 @@ public struct ChecklistSettings: Codable, Hashable, Sendable {
     public var defaultReviewInterval: Interval?
     /// What `status` and the markdown report call "due soon".
     public var dueSoonWindow: Interval
+    /// A record counts only when validly signed by its `by`; waivers and not-applicable marks only once their
+    /// approver co-signed them.
+    public var signaturesRequired: Bool
 
-    public init(reviewRequired: Bool = false, defaultReviewInterval: Interval? = nil, dueSoonWindow: Interval = Interval(30, .day)) {
+    public init(reviewRequired: Bool = false, defaultReviewInterval: Interval? = nil, dueSoonWindow: Interval = Interval(30, .day),
+                signaturesRequired: Bool = false) {
         self.reviewRequired = reviewRequired
         self.defaultReviewInterval = defaultReviewInterval
         self.dueSoonWindow = dueSoonWindow
+        self.signaturesRequired = signaturesRequired
+    }
+
+    enum CodingKeys: String, CodingKey { case reviewRequired, defaultReviewInterval, dueSoonWindow, signaturesRequired }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        reviewRequired = try container.decode(Bool.self, forKey: .reviewRequired)
+        defaultReviewInterval = try container.decodeIfPresent(Interval.self, forKey: .defaultReviewInterval)
+        dueSoonWindow = try container.decode(Interval.self, forKey: .dueSoonWindow)
+        signaturesRequired = try container.decodeIfPresent(Bool.self, forKey: .signaturesRequired) ?? false
+    }
+
+    /// Written only when true: settings records without it read the same in attest 0.1.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(reviewRequired, forKey: .reviewRequired)
+        try container.encodeIfPresent(defaultReviewInterval, forKey: .defaultReviewInterval)
+        try container.encode(dueSoonWindow, forKey: .dueSoonWindow)
+        if signaturesRequired { try container.encode(true, forKey: .signaturesRequired) }
     }
 }
 

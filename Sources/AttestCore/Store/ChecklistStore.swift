@@ -11,11 +11,14 @@ public struct StoredRecord: Hashable, Sendable {
     /// Relative to the workspace root.
     public var path: String
     public var sha256: String
+    /// Its detached signature, as judged when it was read.
+    public var signature: RecordSignature
 
-    public init(record: Record, path: String, sha256: String) {
+    public init(record: Record, path: String, sha256: String, signature: RecordSignature = .unsigned) {
         self.record = record
         self.path = path
         self.sha256 = sha256
+        self.signature = signature
     }
 }
 
@@ -24,6 +27,8 @@ public struct StoredRecord: Hashable, Sendable {
 public struct RecordSet: Sendable {
     public var records: [StoredRecord]
     public var errors: [StoreError]
+    /// `.sig` files whose record is not there: ignored, listed by `verify`.
+    public var orphanSignatures: [String] = []
 
     public init(records: [StoredRecord] = [], errors: [StoreError] = []) {
         self.records = records
@@ -122,9 +127,10 @@ public struct ChecklistStore: Sendable {
     }
 
     /// Writes a new record; never replaces one. The bytes are read back and checked as any reader would
-    /// before they are linked into place. Returns the path relative to the workspace.
+    /// before they are linked into place; with a `signer`, the signature is written beside it first.
+    /// Returns the path relative to the workspace.
     @discardableResult
-    public func write(_ record: Record) throws -> String {
+    public func write(_ record: Record, signer: RecordSigner? = nil) throws -> String {
         let relative = try relativePath(for: record)
         let display = "\(displayPath)/\(relative)"
         let data: Data
@@ -137,8 +143,17 @@ public struct ChecklistStore: Sendable {
         let reread = try FastRecordReader.read(data) ?? JSONCoding.decode(Record.self, from: data, path: display)
         try RecordValidator.check(reread, path: display, folder: record.item ?? Self.checklistFolder, fileName: "\(record.id).json", checklistID: id)
         try workspace.requireRealDirectories(below: directory, for: relative)
-        try AtomicFile.write(data, to: directory.appendingPathComponent(relative), mode: .createNew, displayPath: display,
-                             temporaryDirectory: workspace.temporaryDirectory)
+        let url = directory.appendingPathComponent(relative)
+        if let signer {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try signer.writeSignature(of: data, at: url, display: display, as: record.by, at: record.recordedAt, workspace: workspace)
+        }
+        do {
+            try AtomicFile.write(data, to: url, mode: .createNew, displayPath: display, temporaryDirectory: workspace.temporaryDirectory)
+        } catch {
+            if signer != nil { unlink(RecordSignature.file(for: url.path)) }
+            throw error
+        }
         return display
     }
 
@@ -153,18 +168,23 @@ public struct ChecklistStore: Sendable {
         case item(String)
     }
 
-    /// Every record in scope, decoded on every core and checked against its schema's rules and its place.
-    public func loadRecords(_ scope: Scope = .all) -> RecordSet {
+    /// Every record in scope, decoded on every core and checked against its schema's rules and its place;
+    /// with `signatures`, each record's `.sig` is judged on the bytes just read.
+    public func loadRecords(_ scope: Scope = .all, signatures: SignatureContext? = nil) -> RecordSet {
         var errors: [StoreError] = []
-        let paths = listRecordFiles(scope, errors: &errors)
+        var signatureFiles = Set<String>()
+        let paths = listRecordFiles(scope, errors: &errors, signatureFiles: &signatureFiles)
+        let signaturePaths = signatureFiles
+        let context = signatures ?? SignatureContext(allowedSigners: AllowedSigners(entries: []), allowedSignersSHA256: nil)
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, paths.count / 64 + 1))
         let chunk = (paths.count + workers - 1) / max(1, workers)
         let base = directory.path
         let display = displayPath
         let checklistID = id
-        let slots = paths.isEmpty ? [] : Parallel.map(workers) { worker -> RecordSet in
+        let slots = paths.isEmpty ? [] : Parallel.map(workers) { worker -> (RecordSet, [SignatureCache.Entry]) in
             let decoder = JSONCoding.decoder()
             var output = RecordSet()
+            var learned: [SignatureCache.Entry] = []
             let range = (worker * chunk)..<min(paths.count, (worker + 1) * chunk)
             output.records.reserveCapacity(range.count)
             for relative in paths[range] {
@@ -177,22 +197,37 @@ public struct ChecklistStore: Sendable {
                     // The common record types are read directly; anything else, and every diagnostic, by JSONDecoder.
                     let record = try FastRecordReader.read(data) ?? JSONCoding.decode(Record.self, from: data, path: shown, decoder: decoder)
                     try RecordValidator.check(record, path: shown, folder: folder, fileName: String(parts.last ?? ""), checklistID: checklistID)
-                    output.records.append(StoredRecord(record: record, path: shown, sha256: FileHasher.sha256(of: data)))
+                    let sha256 = FileHasher.sha256(of: data)
+                    var signature = RecordSignature.unsigned
+                    let signatureFile = RecordSignature.file(for: relative)
+                    if signaturePaths.contains(signatureFile) {
+                        let bytes = try SafeFile.read(base + "/" + signatureFile, display: RecordSignature.file(for: shown),
+                                                      limit: SSHSignature.maximumArmoredSize, what: "signature")
+                        let (verdict, entry) = context.judge(record: record, bytes: data, recordSHA256: sha256, signature: bytes)
+                        signature = verdict
+                        if let entry { learned.append(entry) }
+                    }
+                    output.records.append(StoredRecord(record: record, path: shown, sha256: sha256, signature: signature))
                 } catch let error as StoreError {
                     output.errors.append(error)
                 } catch {
                     output.errors.append(.malformed(path: shown, line: nil, column: nil, detail: "\(error)"))
                 }
             }
-            return output
+            return (output, learned)
         }
         var result = RecordSet(errors: errors)
         result.records.reserveCapacity(paths.count)
-        for slot in slots {
+        var learned: [SignatureCache.Entry] = []
+        for (slot, entries) in slots {
             result.records.append(contentsOf: slot.records)
             result.errors.append(contentsOf: slot.errors)
+            learned += entries
         }
+        context.remember(learned)
         result.errors += duplicateIDs(result.records)
+        let signed = Set(paths.map { RecordSignature.file(for: $0) })
+        result.orphanSignatures = signatureFiles.subtracting(signed).sorted().map { "\(displayPath)/\($0)" }
         return result
     }
 
@@ -211,7 +246,7 @@ public struct ChecklistStore: Sendable {
     /// Record files (`records/<folder>/<name>.json`) relative to the checklist folder, sorted. Symbolic links
     /// are never followed; anything but a real folder or regular file where records lie is an error, and so
     /// is a record outside an item folder. Names starting with `.` are never read.
-    func listRecordFiles(_ scope: Scope, errors: inout [StoreError]) -> [String] {
+    func listRecordFiles(_ scope: Scope, errors: inout [StoreError], signatureFiles: inout Set<String>) -> [String] {
         var result: [String] = []
         let folders: [String]
         switch scope {
@@ -255,7 +290,8 @@ public struct ChecklistStore: Sendable {
                 let shown = "\(shownFolder)/\(name)"
                 switch kind {
                 case .regular where name.hasSuffix(".json"): result.append("records/\(folder)/\(name)")
-                case .regular: continue  // signatures and anything else that is not a record
+                case .regular where name.hasSuffix(".json.sig"): signatureFiles.insert("records/\(folder)/\(name)")
+                case .regular: continue  // anything else is not a record
                 case .directory:
                     errors.append(.malformed(path: shown, line: nil, column: nil,
                                              detail: "a folder inside an item's records folder; records lie directly in records/ITEM/"))

@@ -68,6 +68,9 @@ public enum RecordValidator {
             }
         case .settings:
             break
+        case .approval(let body):
+            guard Identifier.isRecordID(body.target) else { throw fail("target", "must be a record ID") }
+            guard Identifier.isSHA256(body.sha256) else { throw fail("sha256", "must be 64 lowercase hex digits") }
         }
     }
 }

@@ -16,6 +16,10 @@ public struct LedgerAudit: Sendable, Encodable {
     public var notes: [String] = []
     /// `--ref` references, which cannot be checked locally.
     public var unchecked: [String] = []
+    /// Records without a signature (`verify` lists them).
+    public var unsigned: [String] = []
+    /// SHA-256 of `allowed_signers`, which decided every signature (nil: there is none).
+    public var allowedSignersSHA256: String?
     public var recordCount = 0
     public var attachmentCount = 0
     public var sourceCount = 0
@@ -32,7 +36,8 @@ public struct LedgerAudit: Sendable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case checklist, asOf, ok, problems, inputErrors, warnings, notes, unchecked = "notCheckedLocally", recordCount = "records",
+        case checklist, asOf, ok, problems, inputErrors, warnings, notes, unchecked = "notCheckedLocally", unsigned, allowedSignersSHA256,
+             recordCount = "records",
              attachmentCount = "attachments", sourceCount = "sources", gitChecked, digest, digestMatches
     }
 
@@ -46,6 +51,8 @@ public struct LedgerAudit: Sendable, Encodable {
         try container.encode(warnings, forKey: .warnings)
         try container.encode(notes, forKey: .notes)
         try container.encode(unchecked, forKey: .unchecked)
+        try container.encode(unsigned, forKey: .unsigned)
+        try container.encodeIfPresent(allowedSignersSHA256, forKey: .allowedSignersSHA256)
         try container.encode(recordCount, forKey: .recordCount)
         try container.encode(attachmentCount, forKey: .attachmentCount)
         try container.encode(sourceCount, forKey: .sourceCount)
@@ -94,6 +101,20 @@ public struct LedgerAudit: Sendable, Encodable {
                     audit.problems.append("\(store.attachments.relativePath(for: hash)): attachment \(use.name) of \(use.item) \(use.record) \(what)")
                 }
             }
+        }
+
+        // Signatures: one that is present but does not count is an integrity failure, in either mode.
+        audit.allowedSignersSHA256 = ledger.signatures.allowedSignersSHA256
+        for stored in ledger.records {
+            switch stored.signature {
+            case .invalid(let reason): audit.problems.append("\(RecordSignature.file(for: stored.path)): \(reason)")
+            case .unsigned where depth == .verify: audit.unsigned.append(stored.path)
+            default: break
+            }
+        }
+        audit.unsigned.sort()
+        if depth == .verify {
+            audit.notes += ledger.orphanSignatures.map { "\($0): a signature without its record (ignored)" }
         }
 
         // Sources: every stored one re-hashed; the table in effect derived again from its source.
