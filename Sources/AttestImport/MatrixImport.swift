@@ -73,7 +73,7 @@ public struct MatrixImport: Sendable {
             let signatures = try SignatureContext.load(workspace, checklist: checklistID)
             let loaded = store.exists ? try store.loadRecords(.checklistRecords, signatures: signatures).checked() : []
             let (settings, unsigned) = Evaluator.settingsAndUnsigned(loaded.sorted { Record.isOrderedBefore($0.record, $1.record) })
-            let heads = ImportChain(records: loaded.filter { !unsigned.contains($0.record.id) }).heads(asOf: .distantFuture)
+            let heads = ImportChain(records: loaded, excluding: unsigned).heads(asOf: .distantFuture)
             var signer: RecordSigner?
             if options.sign || settings.signaturesRequired {
                 guard let makeSigner else {

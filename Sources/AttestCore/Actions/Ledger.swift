@@ -30,7 +30,7 @@ public struct Ledger: Sendable {
         if strict, let error = set.errors.sorted(by: { $0.localizedDescription < $1.localizedDescription }).first { throw error }
         let ordered = set.records.sorted { Record.isOrderedBefore($0.record, $1.record) }
         let (settings, unsigned) = Evaluator.settingsAndUnsigned(ordered)
-        let imports = ImportChain(records: unsigned.isEmpty ? set.records : set.records.filter { !unsigned.contains($0.record.id) })
+        let imports = ImportChain(records: set.records, excluding: unsigned)
         // The newest import, whatever its date: a clock that ran behind must not hide the checklist.
         let head = try imports.inEffect(asOf: .distantFuture)
         guard let head, case .import(let body) = head.record.body else {

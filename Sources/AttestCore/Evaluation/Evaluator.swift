@@ -40,7 +40,7 @@ public struct Evaluator: Sendable {
             .sorted { Record.isOrderedBefore(records[$0].record, records[$1].record) }
 
         let (settings, unsigned) = Self.settingsAndUnsigned(order.lazy.map { records[$0] })
-        let chain = ImportChain(records: order.lazy.map { records[$0] }.filter { !unsigned.contains($0.record.id) })
+        let chain = ImportChain(records: order.lazy.map { records[$0] }, excluding: unsigned)
         let importRecord = try chain.inEffect(asOf: asOf)?.record
         var revocations: [String: Record] = [:]
         var reviews: [String: [Record]] = [:]
@@ -94,21 +94,20 @@ public struct Evaluator: Sendable {
             digest: StateDigest.current(checklistID: checklistID, records: order.lazy.map { records[$0] }), recordCount: order.count)
     }
 
-    /// The one rule for signatures: once they are required (by a settings record that counts), only validly
-    /// signed records count, so an unsigned settings record cannot switch signing off, nor an unsigned import
-    /// change the table. Returns the settings in effect after `ordered` (in recorded order) and the IDs of
-    /// the records that do not count.
+    /// The one rule for signatures. The settings in effect are those of the last settings record that counts;
+    /// once signatures are required, a settings record counts only when validly signed (so an unsigned one
+    /// cannot switch signing off). When they are required in the end, every record, whatever its date, counts
+    /// only when validly signed. Returns the settings in effect after `ordered` (in recorded order) and the
+    /// IDs of the records that do not count.
     public static func settingsAndUnsigned(_ ordered: some Sequence<StoredRecord>) -> (settings: ChecklistSettings, unsigned: Set<String>) {
         var settings = ChecklistSettings()
-        var unsigned = Set<String>()
         for stored in ordered {
-            if settings.signaturesRequired && !stored.signature.isValid {
-                unsigned.insert(stored.record.id)
-                continue
-            }
-            if case .settings(let value) = stored.record.body { settings = value }
+            guard case .settings(let value) = stored.record.body else { continue }
+            if settings.signaturesRequired && !stored.signature.isValid { continue }
+            settings = value
         }
-        return (settings, unsigned)
+        guard settings.signaturesRequired else { return (settings, []) }
+        return (settings, Set(ordered.lazy.filter { !$0.signature.isValid }.map(\.record.id)))
     }
 
     /// Which records signatures keep from counting, and which waivers and marks their approver co-signed.

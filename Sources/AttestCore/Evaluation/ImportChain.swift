@@ -9,8 +9,11 @@ public struct ImportChain: Sendable {
     /// recorded before it.
     private let predecessorIDs: [String: [String]]
     private let byID: [String: StoredRecord]
+    /// Imports that may not be in effect (where signatures are required, the unsigned ones).
+    private let excluded: Set<String>
 
-    public init(records: some Sequence<StoredRecord>) {
+    public init(records: some Sequence<StoredRecord>, excluding excluded: Set<String> = []) {
+        self.excluded = excluded
         imports = records.filter { $0.record.type == .import }.sorted { Record.isOrderedBefore($0.record, $1.record) }
         var predecessors: [String: [String]] = [:]
         var previous: String?
@@ -30,7 +33,7 @@ public struct ImportChain: Sendable {
 
     /// The imports at `asOf` that no later import follows: one, or several when the table forked.
     public func heads(asOf: Date) -> [StoredRecord] {
-        let visible = imports.filter { $0.record.recordedAt <= asOf }
+        let visible = imports.filter { $0.record.recordedAt <= asOf && !excluded.contains($0.record.id) }
         var followed = Set<String>()
         for stored in visible { followed.formUnion(predecessorIDs[stored.record.id] ?? []) }
         return visible.filter { !followed.contains($0.record.id) }
