@@ -32,7 +32,7 @@ best() {  # best of 3 wall-clock runs, in milliseconds
   done
   echo "$best"
 }
-read_all() { find Checklists/bench/records -name '*.json' -print0 | xargs -0 cat >/dev/null; }
+read_all() { find Checklists/bench/records -type f -print0 | xargs -0 cat >/dev/null; }
 cold_status() { rm -rf .attest; "$attest" status --format json; }
 
 floor=$(best read_all)
@@ -50,6 +50,23 @@ printf '%-36s %8s ms  %6sx floor\n' "attest status (stat cache cold)" "$cold" "$
 printf '%-36s %8s ms  %6sx floor\n' "attest report (JUnit + markdown)" "$report" "$(ratio "$report")"
 printf '%-36s %8s ms  %6sx floor\n' "attest verify (re-hash all)" "$verify" "$(ratio "$verify")"
 printf '%-36s %8s ms  %6sx floor\n' "attest tick (adds one record)" "$tick" "$(ratio "$tick")"
+
+# Signed: every record gets a .sig (Benchmarks/sign.py writes SSHSIG as ssh-keygen does) and allowed_signers.
+if python3 -c 'import cryptography' 2>/dev/null; then
+  python3 "$here/sign.py" "$work" bench
+  signed_floor=$(best read_all)
+  "$attest" status --format json >/dev/null 2>&1 || true   # fills the verdict cache
+  signed_warm=$(best "$attest" status --format json)
+  signed_cold=$(best cold_status)
+  signed_verify=$(best "$attest" verify)
+  sratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+  printf '%-36s %8s ms\n' "signed floor: read records and .sig" "$signed_floor"
+  printf '%-36s %8s ms  %6sx signed floor\n' "attest status signed (cache warm)" "$signed_warm" "$(sratio "$signed_warm" "$signed_floor")"
+  printf '%-36s %8s ms  %6sx signed floor\n' "attest status signed (cache cold)" "$signed_cold" "$(sratio "$signed_cold" "$signed_floor")"
+  printf '%-36s %8s ms  %6sx unsigned verify\n' "attest verify signed" "$signed_verify" "$(sratio "$signed_verify" "$verify")"
+else
+  echo "python3's cryptography is missing (pip install cryptography): signed measurements skipped"
+fi
 
 # The git checks, measured separately: the same commands inside a repository holding the workspace.
 git init -q . && git -c user.email=bench@example.com -c user.name=bench add -A >/dev/null \
