@@ -253,4 +253,26 @@ import Testing
         let verify = try cli.run(["verify"])
         #expect(verify.status == 2 && verify.stdout.contains(stored), "verify exit \(verify.status): \(verify.stdout)")
     }
+    /// An import record holding an item numbered Int.max (schema-valid: number >= 1, ID pattern) crashes the
+    /// next import (arithmetic overflow) instead of an input error naming the file and field.
+    @Test func anItemNumberOfIntMaxDoesNotCrashImport() throws {
+        let cli = try Self.workspace()
+        let (name, original) = try Self.importRecord(cli)
+        var forged = original
+        var items = try #require(original["items"] as? [[String: Any]])
+        var extra = items[0]
+        extra["id"] = "SVC-\(Int.max)"
+        extra["number"] = Int.max
+        extra["key"] = "/zzz"
+        extra["task"] = "zzz"
+        items.append(extra)
+        forged["id"] = "im-big"
+        forged["follows"] = [String(name.dropLast(5))]
+        forged["items"] = items
+        forged["recordedAt"] = Timestamp.format(Date())
+        try LedgerTrustTests.write(cli, "\(Self.folder)/im-big.json", forged)
+        try cli.directory.write("v3.md", Self.header + "| Alpha | A | R |\n| New row | A | R |\n")
+        let imported = try cli.run(["import", "v3.md", "--checklist", "svc", "--by", "admin"])
+        #expect(imported.status == 2 || imported.status == 3, "import exit \(imported.status) (132 is a crash): \(imported.stderr.prefix(300))")
+    }
 }
