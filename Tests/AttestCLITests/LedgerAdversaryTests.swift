@@ -275,4 +275,21 @@ import Testing
         let imported = try cli.run(["import", "v3.md", "--checklist", "svc", "--by", "admin"])
         #expect(imported.status == 2 || imported.status == 3, "import exit \(imported.status) (132 is a crash): \(imported.stderr.prefix(300))")
     }
+    /// Checklists/<id>/ must be a real folder, else exit 2: a symlink there must not make the checklist vanish
+    /// from gate and verify (which then pass on the other checklists), even with its files committed.
+    @Test(.enabled(if: LedgerTrustTests.hasGit, "git is not installed"))
+    func aSymlinkedChecklistFolderDoesNotVanish() throws {
+        let cli = try Self.workspace(git: true)
+        try cli.directory.write("o.md", Self.header + "| Delta | A | R |\n")
+        try cli.run(["import", "o.md", "--checklist", "other", "--by", "admin"]).expectSuccess()
+        try cli.run(["tick", "OTHER-01", "--checklist", "other", "--note", "ok", "--by", "admin"]).expectSuccess()
+        try Self.commit(cli, "base")
+        let outside = try TemporaryDirectory()
+        let folder = cli.workspace.appendingPathComponent("Checklists/svc")
+        try FileManager.default.moveItem(at: folder, to: outside.url.appendingPathComponent("svc"))
+        try FileManager.default.createSymbolicLink(atPath: folder.path, withDestinationPath: outside.url.appendingPathComponent("svc").path)
+        let gate = try cli.run(["gate"])
+        let verify = try cli.run(["verify"])
+        #expect(gate.status != 0 && verify.status != 0, "gate \(gate.status), verify \(verify.status): \(gate.stdout)\(verify.stdout)")
+    }
 }
