@@ -304,4 +304,14 @@ import Testing
         let verify = try cli.run(["verify"])
         #expect(verify.status == 0, "verify exit \(verify.status): \(verify.stdout)")
     }
+    /// attest never writes a record it cannot read back: a tick whose record is over the 1 MiB record limit
+    /// (twelve 100 kB links) is refused, instead of bricking status, gate and report with exit 2.
+    @Test func tickNeverWritesARecordOverTheReadLimit() throws {
+        let cli = try Self.workspace()
+        let link = "https://example.com/" + String(repeating: "a", count: 100_000)
+        let links = (1...12).flatMap { ["--link", "\(link)\($0)"] }
+        let tick = try cli.run(["tick", "SVC-01"] + links + ["--by", "admin"])
+        let status = try cli.run(["status"])
+        #expect(tick.status == 2 || status.status == 0, "tick exit \(tick.status), then status exit \(status.status): \(status.stderr.prefix(300))")
+    }
 }
