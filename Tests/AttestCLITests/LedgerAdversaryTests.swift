@@ -314,4 +314,17 @@ import Testing
         let status = try cli.run(["status"])
         #expect(tick.status == 2 || status.status == 0, "tick exit \(tick.status), then status exit \(status.status): \(status.stderr.prefix(300))")
     }
+    /// gate and report compare the working tree with HEAD and exit 3 before 2: a deleted committed import
+    /// record is an integrity failure, not only "no import record could be read".
+    @Test(.enabled(if: LedgerTrustTests.hasGit, "git is not installed"))
+    func aDeletedCommittedImportRecordIsExitThreeInGateAndReport() throws {
+        let cli = try Self.workspace(git: true)
+        try Self.commit(cli, "base")
+        let (name, _) = try Self.importRecord(cli)
+        try FileManager.default.removeItem(at: cli.workspace.appendingPathComponent("\(Self.folder)/\(name)"))
+        for command in [["gate"], ["report"]] {
+            let result = try cli.run(command)
+            #expect(result.status == 3 && (result.stdout + result.stderr).contains(name), "\(command) exit \(result.status): \(result.stderr)")
+        }
+    }
 }
