@@ -327,4 +327,26 @@ import Testing
             #expect(result.status == 3 && (result.stdout + result.stderr).contains(name), "\(command) exit \(result.status): \(result.stderr)")
         }
     }
+    /// Rules Schemas/import.schema.json states that no command enforces: letters match ^R?A?C?I?$
+    /// (customerLetters and every responsibility value), sourceLine >= 1, source.url non-empty.
+    @Test(arguments: ["customerLetters", "responsibility", "sourceLine", "source.url"])
+    func importSchemaRulesAreEnforced(_ field: String) throws {
+        let cli = try Self.workspace()
+        let (name, original) = try Self.importRecord(cli)
+        var record = original
+        var items = try #require(original["items"] as? [[String: Any]])
+        switch field {
+        case "customerLetters": items[0]["customerLetters"] = "QQ"
+        case "responsibility": items[0]["responsibility"] = ["Customer": "zz", "Provider": "A"]
+        case "sourceLine": items[0]["sourceLine"] = 0
+        default:
+            var source = try #require(original["source"] as? [String: Any])
+            source["url"] = ""
+            record["source"] = source
+        }
+        record["items"] = items
+        try LedgerTrustTests.write(cli, "\(Self.folder)/\(name)", record)
+        let status = try cli.run(["status"])
+        #expect(status.status == 2 && status.stderr.contains(name), "\(field): status exit \(status.status)")
+    }
 }
