@@ -349,4 +349,36 @@ import Testing
         let status = try cli.run(["status"])
         #expect(status.status == 2 && status.stderr.contains(name), "\(field): status exit \(status.status)")
     }
+    /// More rules the schemas state that no command enforces (each accepted with exit 0 now): schemaVersion
+    /// ^[0-9]+\\.[0-9]+$, instants with a "T" and two-digit seconds below 60 per RFC 3339's pattern in the
+    /// schema, readerVersion >= 1, intervals ^[1-9][0-9]*[dwmy]$.
+    @Test(arguments: [
+        ("evidence", "schemaVersion", "1.0.0"), ("evidence", "recordedAt", "2026-11-27 12:00:00Z"),
+        ("evidence", "recordedAt", "2026-11-27t12:00:00z"), ("import", "readerVersion", "0"), ("import", "reviewInterval", "1Y"),
+    ])
+    func moreSchemaRulesAreEnforced(_ type: String, _ field: String, _ value: String) throws {
+        let cli = try Self.workspace()
+        let path: String
+        var record: [String: Any]
+        if type == "evidence" {
+            try cli.run(["tick", "SVC-01", "--note", "a", "--by", "admin"]).expectSuccess()
+            path = try #require(cli.files().first { $0.hasPrefix("Checklists/svc/records/SVC-01/") })
+            record = try LedgerTrustTests.json(cli, path)
+            record[field] = value
+        } else {
+            let (name, original) = try Self.importRecord(cli)
+            path = "\(Self.folder)/\(name)"
+            record = original
+            if field == "readerVersion" {
+                record[field] = Int(value)
+            } else {
+                var items = try #require(original["items"] as? [[String: Any]])
+                items[0][field] = value
+                record["items"] = items
+            }
+        }
+        try LedgerTrustTests.write(cli, path, record)
+        let status = try cli.run(["status"])
+        #expect(status.status == 2 && status.stderr.contains(path), "\(type).\(field) = \(value): status exit \(status.status)")
+    }
 }
