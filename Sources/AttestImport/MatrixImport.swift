@@ -130,8 +130,9 @@ public struct MatrixImport: Sendable {
     /// Where the matrix came from, without a person's local paths: relative to the workspace when it lies
     /// inside it, else only its file name.
     static func origin(of url: URL, in workspace: Workspace) -> String {
-        let file = url.standardizedFileURL.resolvingSymlinksInPath().path
-        let root = workspace.root.resolvingSymlinksInPath().path
+        // The name as typed, not a link's target: the format is read from it (`matrix.csv` → CSV).
+        let file = url.standardizedFileURL.path
+        let root = workspace.root.standardizedFileURL.path
         if file.hasPrefix(root + "/") { return String(file.dropFirst(root.count + 1)) }
         return url.lastPathComponent
     }

@@ -45,44 +45,34 @@ struct Verify: ParsableCommand {
     func run() throws {
         let asOf = try time.date()
         let workspace = try location.locate()
-        var ledgers: [Ledger] = []
-        var unreadable: [LedgerAudit] = []
+        var audits: [LedgerAudit] = []
+        let ticker = Console.progressOnTerminal { done in "re-hashing attachments: \(done)" }
+        var progress: (@Sendable (Int, Int) -> Void)?
+        if let ticker { progress = { done, _ in ticker(done) } }
         for id in try workspace.resolveChecklists(location.checklist) {
             do {
-                ledgers.append(try Ledger.load(workspace.store(for: id), strict: false))
+                let ledger = try Ledger.load(workspace.store(for: id), strict: false)
+                audits.append(LedgerAudit.run(ledger, asOf: asOf, depth: .verify, deriver: TableDeriver(),
+                                              expectedDigest: digest?.lowercased(), progress: progress))
             } catch {
                 // A checklist that cannot be read at all (its import record deleted, say): git still says what changed.
                 var audit = LedgerAudit(checklist: id, asOf: asOf)
                 audit.inputErrors = [(error as? any LocalizedError)?.errorDescription ?? "\(error)"]
-                if let git = Git.repository(containing: workspace.root) {
-                    let tree = GitAudit.workingTree(git, checklist: id)
-                    audit.gitChecked = true
-                    audit.problems = tree.problems
-                    audit.warnings = tree.warnings
-                }
-                unreadable.append(audit)
+                audits.append(audit)
             }
-        }
-        let ticker = Console.progressOnTerminal { done in "re-hashing attachments: \(done)" }
-        var progress: (@Sendable (Int, Int) -> Void)?
-        if let ticker { progress = { done, _ in ticker(done) } }
-        var audits: [LedgerAudit] = ledgers.map { ledger in
-            LedgerAudit.run(ledger, asOf: asOf, depth: .verify, deriver: TableDeriver(), expectedDigest: digest?.lowercased(), progress: progress)
         }
         Console.clearProgress()
-        audits += unreadable
-        var history: GitAudit?
-        if let since {
-            guard let git = Git.repository(containing: workspace.root) else {
-                throw ValidationError("--since needs a git repository, and \(workspace.root.path) is not in one")
-            }
-            history = GitAudit.history(git, since: since, checklists: audits.map(\.checklist))
-        }
-        if let history, !audits.isEmpty {
-            audits[0].problems += history.problems
-            audits[0].inputErrors += history.inputErrors
-            audits[0].warnings += history.warnings
-            audits[0].notes += history.notes
+        // Git covers every checklist (or the one named), also one whose files are gone from the working tree.
+        var gitFindings = LedgerAudit(checklist: location.checklist ?? "workspace", asOf: asOf)
+        gitFindings.add(LedgerAudit.git(workspace, checklist: location.checklist, since: since))
+        if let index = audits.firstIndex(where: { $0.checklist == gitFindings.checklist }) ?? (audits.count == 1 ? 0 : nil) {
+            audits[index].problems += gitFindings.problems
+            audits[index].inputErrors += gitFindings.inputErrors
+            audits[index].warnings += gitFindings.warnings
+            audits[index].notes += gitFindings.notes
+            audits[index].gitChecked = gitFindings.gitChecked
+        } else {
+            audits.append(gitFindings)
         }
         if output.json {
             try Console.printJSON(audits)

@@ -29,12 +29,28 @@ struct WorkspaceOptions: ParsableArguments {
     /// and sources, the item table against its source, the working tree against HEAD), evaluated at `asOf`.
     /// Input errors come back as one error (exit 2) unless there is an integrity failure, which wins (exit 3).
     func audited(asOf: Date) throws -> [AuditedState] {
-        let results = try ledgers(strict: false).map { ledger -> AuditedState in
-            let audit = LedgerAudit.run(ledger, asOf: asOf, depth: .gate, deriver: TableDeriver())
-            return AuditedState(ledger: ledger, audit: audit, state: try ledger.evaluate(asOf: asOf, table: audit.derivedTable))
+        let workspace = try locate()
+        // Git first: a committed file deleted (an import record, say) is an integrity failure even when the
+        // checklist can no longer be read.
+        let git = LedgerAudit.git(workspace, checklist: checklist)
+        var results: [AuditedState] = []
+        var loadErrors: [String] = []
+        for id in try workspace.resolveChecklists(checklist) {
+            do {
+                let ledger = try Ledger.load(workspace.store(for: id), strict: false)
+                var audit = LedgerAudit.run(ledger, asOf: asOf, depth: .gate, deriver: TableDeriver())
+                if results.isEmpty { audit.add(git) }
+                results.append(AuditedState(ledger: ledger, audit: audit, state: try ledger.evaluate(asOf: asOf, table: audit.derivedTable)))
+            } catch {
+                loadErrors.append((error as? any LocalizedError)?.errorDescription ?? "\(error)")
+            }
         }
-        let inputErrors = results.flatMap(\.audit.inputErrors)
-        if !inputErrors.isEmpty && results.allSatisfy({ $0.integrityProblems.isEmpty }) { throw InputErrors(messages: inputErrors) }
+        if results.isEmpty && !git.audit.problems.isEmpty { throw IntegrityError(problems: git.audit.problems) }
+        let inputErrors = loadErrors + results.flatMap(\.audit.inputErrors)
+        if !inputErrors.isEmpty && results.allSatisfy({ $0.integrityProblems.isEmpty }) && git.audit.problems.isEmpty {
+            throw InputErrors(messages: inputErrors)
+        }
+        if !loadErrors.isEmpty { throw IntegrityError(problems: results.flatMap(\.integrityProblems) + git.audit.problems + loadErrors) }
         return results
     }
 }

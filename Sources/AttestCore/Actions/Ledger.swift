@@ -23,7 +23,14 @@ public struct Ledger: Sendable {
     /// without, it is collected in `inputErrors` and the rest is read.
     public static func load(_ store: ChecklistStore, readRecords: Bool = true, strict: Bool = true, now: Date = Date()) throws -> Ledger {
         guard store.exists else {
+            if SafeFile.kind(of: store.directory.path) == .directory {
+                throw StoreError.malformed(path: "\(store.displayPath)/records/checklist", line: nil, column: nil,
+                                           detail: "the checklist folder has no import records, so it has no items; restore them from git, or remove the folder")
+            }
             throw StoreError.unknownChecklist(id: store.id, known: store.workspace.checklistIDs())
+        }
+        if let kind = SafeFile.kind(of: store.workspace.cacheDirectory.path), kind != .directory {
+            throw StoreError.notRegularFile(path: ".attest", kind: "\(kind.rawValue) where attest's cache folder belongs; remove it")
         }
         let signatures = try SignatureContext.load(store.workspace, checklist: store.id)
         let set = store.loadRecords(readRecords ? .all : .checklistRecords, signatures: signatures)
@@ -49,6 +56,10 @@ public struct Ledger: Sendable {
         let hashes = evaluator.attachmentHashes(asOf: asOf)
         let checks = rehash ? store.attachments.verify(hashes) : store.attachments.check(hashes)
         var state = try evaluator.evaluate(asOf: asOf, attachments: checks, table: table)
+        guard state.importRecord != nil else {
+            let first = imports.imports.first.map { " (first imported \(Timestamp.format($0.record.recordedAt)))" } ?? ""
+            throw StoreError.invalidInput("checklist \(store.id) had no item table as of \(Timestamp.format(asOf))\(first); give a later --as-of")
+        }
         state.allowedSignersSHA256 = signatures.allowedSignersSHA256
         return state
     }

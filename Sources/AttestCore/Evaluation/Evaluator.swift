@@ -40,7 +40,7 @@ public struct Evaluator: Sendable {
             .sorted { Record.isOrderedBefore(records[$0].record, records[$1].record) }
 
         let (settings, unsigned) = Self.settingsAndUnsigned(order.lazy.map { records[$0] })
-        let chain = ImportChain(records: order.lazy.map { records[$0] }, excluding: unsigned)
+        let chain = ImportChain(records: records, excluding: unsigned)  // all: a later import still passes on what it follows
         let importRecord = try chain.inEffect(asOf: asOf)?.record
         var revocations: [String: Record] = [:]
         var reviews: [String: [Record]] = [:]

@@ -31,20 +31,44 @@ public struct ImportChain: Sendable {
 
     public var isEmpty: Bool { imports.isEmpty }
 
-    /// The imports at `asOf` that no later import follows: one, or several when the table forked.
+    /// The imports at `asOf` that no import at `asOf` follows, directly or through others (an import dated
+    /// later, as from a clock running ahead, still passes on what it follows): one, or several when the
+    /// table forked.
     public func heads(asOf: Date) -> [StoredRecord] {
         let visible = imports.filter { $0.record.recordedAt <= asOf && !excluded.contains($0.record.id) }
         var followed = Set<String>()
-        for stored in visible { followed.formUnion(predecessorIDs[stored.record.id] ?? []) }
+        for stored in visible { followed.formUnion(ancestorIDs(of: stored.record.id)) }
         return visible.filter { !followed.contains($0.record.id) }
     }
 
     /// The import record in effect at `asOf`, nil before the first import; a fork is an input error that
-    /// names both records.
+    /// names both records, and so are imports that follow one another in a circle.
     public func inEffect(asOf: Date) throws -> StoredRecord? {
         let heads = heads(asOf: asOf)
         if heads.count > 1 { throw StoreError.importFork(paths: heads.map(\.path)) }
+        if heads.isEmpty, let first = imports.first(where: { $0.record.recordedAt <= asOf && !excluded.contains($0.record.id) }) {
+            throw StoreError.malformed(path: first.path, line: nil, column: nil,
+                                       detail: "\"follows\" of the import records forms a circle, so none is in effect; remove the forged ones")
+        }
         return heads.first
+    }
+
+    /// Every import an import follows, directly or through others (never itself, even in a circle).
+    public func ancestorIDs(of id: String) -> Set<String> {
+        var seen = Set<String>()
+        var pending = predecessorIDs[id] ?? []
+        while let next = pending.popLast() {
+            guard seen.insert(next).inserted else { continue }
+            pending += predecessorIDs[next] ?? []
+        }
+        return seen
+    }
+
+    /// An import and every import it follows that is in the workspace, oldest first: the chain whose tables
+    /// `verify` derives again.
+    public func ancestry(of stored: StoredRecord) -> [StoredRecord] {
+        let ids = ancestorIDs(of: stored.record.id).union([stored.record.id])
+        return imports.filter { ids.contains($0.record.id) }
     }
 
     /// The IDs an import follows.

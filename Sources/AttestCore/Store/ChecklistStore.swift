@@ -140,6 +140,12 @@ public struct ChecklistStore: Sendable {
             throw StoreError.writeFailed(path: display, detail: "cannot encode: \(error)")
         }
         // attest never writes what it cannot read back.
+        let limit = record.item == nil ? SafeFile.Limit.importRecord : SafeFile.Limit.record
+        guard data.count <= limit else {
+            throw StoreError.invalidInput("the record would be \(data.count) bytes, over the limit of \(ByteCount.describe(limit)) for a record; "
+                + "attach long text as a file (--file) instead; nothing was written")
+        }
+        workspace.removeStaleTemporaryFiles()
         let reread = try FastRecordReader.read(data) ?? JSONCoding.decode(Record.self, from: data, path: display)
         try RecordValidator.check(reread, path: display, folder: record.item ?? Self.checklistFolder, fileName: "\(record.id).json", checklistID: id)
         try workspace.requireRealDirectories(below: directory, for: relative)

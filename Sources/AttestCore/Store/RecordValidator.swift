@@ -2,6 +2,19 @@
 /// hashes, sizes), and where a record must lie. A record that breaks one is an input error naming the file
 /// and the field, in every command that reads it.
 public enum RecordValidator {
+    /// `^[0-9]+\.[0-9]+$`
+    static func isSchemaVersion(_ text: String) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 2 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }
+    }
+
+    /// `^R?A?C?I?$`: normalized RACI letters.
+    static func isLetters(_ text: String) -> Bool {
+        var rest = Substring(text)
+        for letter in ["R", "A", "C", "I"] where rest.hasPrefix(letter) { rest = rest.dropFirst() }
+        return rest.isEmpty
+    }
+
     public static func check(_ record: Record, path: String, folder: String, fileName: String, checklistID: String) throws {
         func fail(_ field: String, _ rule: String) -> StoreError {
             .malformed(path: path, line: nil, column: nil, detail: "\"\(field)\" \(rule)")
@@ -9,6 +22,7 @@ public enum RecordValidator {
         func nonEmpty(_ value: String, _ field: String) throws {
             if value.isEmpty { throw fail(field, "must not be empty") }
         }
+        guard isSchemaVersion(record.schemaVersion) else { throw fail("schemaVersion", "must be MAJOR.MINOR, such as 1.1") }
         guard Identifier.isRecordID(record.id) else { throw fail("id", "must match ^[A-Za-z0-9][A-Za-z0-9._-]*$ (at most 128 characters)") }
         guard fileName == record.id + ".json" else { throw fail("id", "is \"\(record.id)\" but the file is named \(fileName); a record's file is <id>.json") }
         guard Identifier.isChecklistID(record.checklist) else { throw fail("checklist", "must be a checklist ID (lowercase words joined by hyphens)") }
@@ -59,12 +73,19 @@ public enum RecordValidator {
             guard ChecklistStore.isSourceFile(body.source.file) else { throw fail("source.file", "must be source/sha256/<hash>") }
             guard Identifier.isItemPrefix(body.prefix) else { throw fail("prefix", "must match ^[A-Z][A-Z0-9]*$") }
             for id in body.follows ?? [] where !Identifier.isRecordID(id) { throw fail("follows", "must hold record IDs") }
+            if let version = body.readerVersion, version < 1 { throw fail("readerVersion", "must be at least 1") }
+            if let url = body.source.url, url.isEmpty { throw fail("source.url", "must not be empty") }
             var seen = Set<String>()
             for (index, item) in body.items.enumerated() {
                 guard Identifier.isItemID(item.id) else { throw fail("items[\(index)].id", "must match ^[A-Z][A-Z0-9]*-[0-9]{2,}$") }
                 guard seen.insert(item.id).inserted else { throw fail("items[\(index)].id", "\"\(item.id)\" appears twice") }
-                if item.number < 1 { throw fail("items[\(index)].number", "must be at least 1") }
+                if item.number < 1 || item.number > 999_999 { throw fail("items[\(index)].number", "must be from 1 to 999999") }
                 try nonEmpty(item.task, "items[\(index)].task")
+                if let line = item.sourceLine, line < 1 { throw fail("items[\(index)].sourceLine", "must be at least 1") }
+                if !isLetters(item.customerLetters) { throw fail("items[\(index)].customerLetters", "must match ^R?A?C?I?$") }
+                for (party, letters) in item.responsibility where !isLetters(letters) {
+                    throw fail("items[\(index)].responsibility.\(party)", "must match ^R?A?C?I?$")
+                }
             }
         case .settings:
             break

@@ -153,12 +153,12 @@ public struct Workspace: Sendable {
         return names.filter {
             Identifier.isChecklistID($0)
                 && SafeFile.kind(of: checklistsDirectory.path + "/" + $0) == .directory
-                && SafeFile.kind(of: checklistsDirectory.path + "/\($0)/records/\(ChecklistStore.checklistFolder)") == .directory
         }.sorted()
     }
 
     /// The checklist a command acts on: the one named, or the only one.
     public func resolveChecklist(_ id: String?) throws -> String {
+        if let problem = checklistFolderProblems().first { throw problem }
         let known = checklistIDs()
         if let id {
             guard Identifier.isChecklistID(id) else { throw StoreError.invalidChecklistID(id) }
@@ -172,8 +172,20 @@ public struct Workspace: Sendable {
         }
     }
 
+    /// Entries of `Checklists/` that are not real folders: a link there could lead every read and write elsewhere.
+    public func checklistFolderProblems() -> [StoreError] {
+        ChecklistStore.entries(of: checklistsDirectory.path).compactMap { name, kind in
+            kind == .directory || (kind == .regular && !Identifier.isChecklistID(name)) ? nil
+                : StoreError.notRegularFile(path: "Checklists/\(name)", kind: "\(kind.rawValue) where a checklist folder belongs")
+        }
+    }
+
     /// The checklists a command that may take them all acts on.
     public func resolveChecklists(_ id: String?) throws -> [String] {
+        if let problem = checklistFolderProblems().first { throw problem }
+        if SafeFile.kind(of: checklistsDirectory.path) != .directory {
+            throw StoreError.notRegularFile(path: "Checklists", kind: "not a real folder")
+        }
         if let id { return [try resolveChecklist(id)] }
         let known = checklistIDs()
         guard !known.isEmpty else { throw StoreError.noChecklist(workspace: root.path) }

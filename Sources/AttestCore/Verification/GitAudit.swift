@@ -11,12 +11,17 @@ public struct GitAudit: Sendable {
     /// What an auditor should know: commits that changed `allowed_signers`, records committed late.
     public var notes: [String] = []
 
-    /// Files under `Checklists/<id>/` that the rule covers.
-    static func isGuarded(_ workspacePath: String, checklist: String) -> Bool {
-        let prefix = "Checklists/\(checklist)/"
-        guard workspacePath.hasPrefix(prefix) else { return false }
-        let rest = workspacePath.dropFirst(prefix.count)
-        return rest.hasPrefix("records/") || rest.hasPrefix("source/") || rest.hasPrefix("attachments/")
+    /// Files that the rule covers: `Checklists/<id>/{records,source,attachments}/**` of the checklist named, or
+    /// of any checklist (nil), whether or not it can still be read.
+    static func isGuarded(_ workspacePath: String, checklist: String?) -> Bool {
+        let parts = workspacePath.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == "Checklists", checklist.map({ parts[1] == $0 }) ?? true else { return false }
+        return ["records", "source", "attachments"].contains(parts[2])
+    }
+
+    /// The checklist a guarded path belongs to.
+    static func checklist(of workspacePath: String) -> String {
+        String(workspacePath.split(separator: "/", maxSplits: 2).dropFirst().first ?? "")
     }
 
     /// One changed file in a diff: git's raw status letter, the path from the top level, the old blob.
@@ -44,8 +49,9 @@ public struct GitAudit: Sendable {
         return changes
     }
 
-    /// The working tree against HEAD: committed files of the checklist modified or deleted.
-    public static func workingTree(_ git: Git, checklist: String) -> GitAudit {
+    /// The working tree against HEAD: committed files of the checklist (nil: of every checklist) modified or
+    /// deleted, and files git was told to stop looking at (assume-unchanged, skip-worktree).
+    public static func workingTree(_ git: Git, checklist: String?) -> GitAudit {
         var audit = GitAudit()
         guard git.headCommit() != nil else {
             audit.notes.append("git: no commit yet, so there is no committed state to compare with")
@@ -53,7 +59,17 @@ public struct GitAudit: Sendable {
         }
         let output: Data
         do {
-            output = try git.run(["diff", "--no-renames", "--no-abbrev", "--raw", "-z", "HEAD", "--", "Checklists/\(checklist)"])
+            let scope = checklist.map { "Checklists/\($0)" } ?? "Checklists"
+            output = try git.run(["diff", "--no-renames", "--no-abbrev", "--raw", "-z", "HEAD", "--", scope])
+            // `git diff` trusts the index: a file marked assume-unchanged or skip-worktree hides its edits.
+            let flags = try git.run(["ls-files", "-v", "-z", "--", scope])
+            for entry in String(decoding: flags, as: UTF8.self).split(separator: "\0") {
+                guard let tag = entry.first, tag.isLowercase || tag == "S" else { continue }
+                let path = String(entry.dropFirst(2))
+                guard let relative = git.workspacePath(path), isGuarded(relative, checklist: checklist) else { continue }
+                audit.problems.append("\(relative): git is told not to look at this file (\(tag == "S" ? "skip-worktree" : "assume-unchanged")), "
+                    + "so its edits would go unseen; clear it (git update-index --no-assume-unchanged --no-skip-worktree -- '\(relative)')")
+            }
         } catch {
             audit.inputErrors.append((error as? GitError)?.errorDescription ?? "\(error)")
             return audit
@@ -63,7 +79,7 @@ public struct GitAudit: Sendable {
             let what: String
             switch change.status {
             case "D":
-                if removesInvalidRecord(git, blob: change.oldBlob, path: path, checklist: checklist) {
+                if removesInvalidRecord(git, blob: change.oldBlob, path: path, checklist: Self.checklist(of: path)) {
                     audit.warnings.append("\(path): a committed record that breaks its schema is deleted in the working tree (allowed: commit the removal)")
                     continue
                 }
@@ -78,7 +94,7 @@ public struct GitAudit: Sendable {
     }
 
     /// The history from `revision` to HEAD: every commit may only add records, sources and attachments.
-    public static func history(_ git: Git, since revision: String, checklists: [String]) -> GitAudit {
+    public static func history(_ git: Git, since revision: String, checklist: String?) -> GitAudit {
         var audit = GitAudit()
         guard (try? git.run(["rev-parse", "--verify", "--quiet", "\(revision)^{commit}"])) != nil else {
             let shallow = (try? git.run(["rev-parse", "--is-shallow-repository"])).map { String(decoding: $0, as: UTF8.self).hasPrefix("true") } ?? false
@@ -88,7 +104,13 @@ public struct GitAudit: Sendable {
             return audit
         }
         if (try? git.run(["merge-base", "--is-ancestor", revision, "HEAD"])) == nil {
-            audit.problems.append("--since \(revision): it is not an ancestor of HEAD, so history since it was rewritten; records are append-only")
+            let shallow = (try? git.run(["rev-parse", "--is-shallow-repository"])).map { String(decoding: $0, as: UTF8.self).hasPrefix("true") } ?? false
+            if shallow {
+                audit.inputErrors.append("error: --since \(revision): this is a shallow clone, so git cannot tell whether it is an ancestor of HEAD; "
+                    + "fetch the history (git fetch --unshallow, or fetch-depth: 0 in the CI checkout)")
+            } else {
+                audit.problems.append("--since \(revision): it is not an ancestor of HEAD, so history since it was rewritten; records are append-only")
+            }
             return audit
         }
         let output: Data
@@ -112,8 +134,8 @@ public struct GitAudit: Sendable {
                     signerChanges.insert("commit \(commit) by \(author) changes allowed_signers")
                     continue
                 }
-                guard let checklist = checklists.first(where: { isGuarded(path, checklist: $0) }), change.status != "A" else { continue }
-                if change.status == "D" && removesInvalidRecord(git, blob: change.oldBlob, path: path, checklist: checklist) {
+                guard isGuarded(path, checklist: checklist), change.status != "A" else { continue }
+                if change.status == "D" && removesInvalidRecord(git, blob: change.oldBlob, path: path, checklist: Self.checklist(of: path)) {
                     audit.warnings.append("commit \(commit) by \(author) removes \(path), a record that breaks its schema (allowed)")
                     continue
                 }
@@ -156,6 +178,8 @@ public struct GitAudit: Sendable {
         let parts = path.split(separator: "/")
         guard path.hasSuffix(".json"), parts.count == 5, parts[2] == "records",
               let data = try? git.run(["cat-file", "blob", blob]) else { return false }
+        let limit = parts[3] == ChecklistStore.checklistFolder ? SafeFile.Limit.importRecord : SafeFile.Limit.record
+        if data.count > limit { return true }
         do {
             let record = try JSONCoding.decode(Record.self, from: data, path: path)
             try RecordValidator.check(record, path: path, folder: String(parts[3]), fileName: String(parts[4]), checklistID: checklist)

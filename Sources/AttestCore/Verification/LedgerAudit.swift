@@ -61,6 +61,36 @@ public struct LedgerAudit: Sendable, Encodable {
         try container.encodeIfPresent(digestMatches, forKey: .digestMatches)
     }
 
+    /// The git checks of a workspace, for the checklist named or (nil) every checklist, including ones that
+    /// can no longer be read: the working tree against HEAD, and with `since` the history from that revision.
+    /// Outside git, a note says that they were skipped.
+    public static func git(_ workspace: Workspace, checklist: String?, since: String? = nil) -> (audit: GitAudit, checked: Bool) {
+        guard let git = Git.repository(containing: workspace.root) else {
+            var skipped = GitAudit()
+            skipped.notes.append("not a git repository (or git is missing): committed records, sources and attachments were not compared with history")
+            if let since { skipped.inputErrors.append("error: --since \(since) needs a git repository, and \(workspace.root.path) is not in one") }
+            return (skipped, false)
+        }
+        var audit = GitAudit.workingTree(git, checklist: checklist)
+        if let since {
+            let history = GitAudit.history(git, since: since, checklist: checklist)
+            audit.problems += history.problems
+            audit.inputErrors += history.inputErrors
+            audit.warnings += history.warnings
+            audit.notes += history.notes
+        }
+        return (audit, true)
+    }
+
+    /// Adds a workspace's git findings to this audit.
+    public mutating func add(_ git: (audit: GitAudit, checked: Bool)) {
+        gitChecked = git.checked
+        problems += git.audit.problems
+        inputErrors += git.audit.inputErrors
+        warnings += git.audit.warnings
+        notes += git.audit.notes
+    }
+
     /// Runs the checks of `depth` on a ledger loaded with all its records (non-strict for `verify`, so that
     /// every unreadable file is reported).
     public static func run(
@@ -147,17 +177,8 @@ public struct LedgerAudit: Sendable, Encodable {
             audit.inputErrors.append((error as? StoreError)?.errorDescription ?? "\(error)")
         }
 
-        // Git: committed files unchanged; outside a repository say that the check was skipped.
-        if let git = Git.repository(containing: store.workspace.root) {
-            audit.gitChecked = true
-            let tree = GitAudit.workingTree(git, checklist: store.id)
-            audit.problems += tree.problems
-            audit.inputErrors += tree.inputErrors
-            audit.warnings += tree.warnings
-            audit.notes += tree.notes
-            if depth == .verify { audit.notes += GitAudit.lateRecords(git, records: ledger.records) }
-        } else {
-            audit.notes.append("not a git repository (or git is missing): committed records, sources and attachments were not compared with history")
+        if depth == .verify, let git = Git.repository(containing: store.workspace.root) {
+            audit.notes += GitAudit.lateRecords(git, records: ledger.records)
         }
 
         if let expectedDigest {
