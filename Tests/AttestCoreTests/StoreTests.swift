@@ -76,10 +76,10 @@ import Testing
         let directory = try TemporaryDirectory()
         let ledger = try Self.workspace(in: directory)
         try directory.write("Checklists/demo/records/T-01/future.json", """
-            {"schemaVersion": "2.0", "type": "hologram", "id": "x", "checklist": "demo", "recordedAt": "2030-01-01", "by": "a"}
+            {"schemaVersion": "3.0", "type": "hologram", "id": "x", "checklist": "demo", "recordedAt": "2030-01-01", "by": "a"}
             """)
         let error = try #require(throws: StoreError.self) { try Ledger.load(ledger.store) }
-        #expect(error == .newerSchema(path: "Checklists/demo/records/T-01/future.json", version: "2.0"))
+        #expect(error == .newerSchema(path: "Checklists/demo/records/T-01/future.json", version: "3.0"))
         #expect(error.errorDescription?.contains("upgrade attest") == true)
     }
 
