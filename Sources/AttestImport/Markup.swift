@@ -10,6 +10,7 @@ enum Markup {
     }
 
     static func plain(_ raw: String) -> Plain {
+        if !needsMarkupPass(raw) { return Plain(text: collapse(raw), footnotes: []) }
         var footnotes: [String] = []
         var text = raw
         if text.contains("\\n") { text = text.replacingOccurrences(of: "\\n", with: " ") }
@@ -39,17 +40,35 @@ enum Markup {
         if text.contains("](") {
             text = replace(text, pattern: #"!?\[([^\]]*)\]\([^)]*\)"#) { $0[1] }
         }
-        text = replace(text, pattern: #"\((\d{1,2})\)"#) { groups in
-            footnotes.append(groups[1])
-            return ""
+        if text.contains("(") {
+            text = replace(text, pattern: #"\((\d{1,2})\)"#) { groups in
+                footnotes.append(groups[1])
+                return ""
+            }
         }
         text = text.replacingOccurrences(of: "\\|", with: "|")
         text = text.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "__", with: "")
             .replacingOccurrences(of: "`", with: "")
         text = text.replacingOccurrences(of: "\\*", with: "\u{0}").replacingOccurrences(of: "*", with: "")
             .replacingOccurrences(of: "\u{0}", with: "*")
+        if text.contains("\\") {
+            // Markdown escapes: `\(stack\)` is `(stack)`.
+            text = replace(text, pattern: #"\\([!-/:-@\[-`{-~])"#) { $0[1] }
+        }
         text = decodeEntities(text)
         return Plain(text: collapse(text), footnotes: footnotes)
+    }
+
+    /// `<p><sup>1</sup> text</p>` paragraphs of a footer cell, as (marker, text).
+    static func footnoteParagraphs(_ html: String) -> [(String, String)] {
+        guard html.contains("<sup") else { return [] }
+        let pattern = regex(#"<sup>\s*(?:<[^>]*>)*\s*(\w{1,3})\s*(?:</[^>]*>)*\s*</sup>(.*?)(?=<sup>|$)"#)
+        let ns = html as NSString
+        return pattern.matches(in: html, range: NSRange(location: 0, length: ns.length)).compactMap { match in
+            let text = plain(ns.substring(with: match.range(at: 2))).text
+                .trimmingCharacters(in: CharacterSet(charactersIn: "—–-: "))
+            return text.isEmpty ? nil : (ns.substring(with: match.range(at: 1)), text)
+        }
     }
 
     /// `IBM_notm` -> `IBM`, `cloud_notm` -> `cloud`.
@@ -59,8 +78,48 @@ enum Markup {
         return parts.joined(separator: " ")
     }
 
+    /// Whether `raw` holds anything `plain` rewrites (tags, entities, tokens, links, emphasis, escapes);
+    /// most cells of a large matrix hold none, and skip the patterns.
+    static func needsMarkupPass(_ raw: String) -> Bool {
+        raw.utf8.contains { byte in
+            switch byte {
+            case UInt8(ascii: "<"), UInt8(ascii: "&"), UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: "("),
+                 UInt8(ascii: "\\"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "`"): true
+            default: false
+            }
+        }
+    }
+
     static func collapse(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        // Plain ASCII with single inner spaces (most cells) is already collapsed.
+        var previousSpace = true
+        var clean = true
+        for byte in text.utf8 {
+            if byte >= 0x80 || (byte < 0x20) || (byte == 0x20 && previousSpace) { clean = false; break }
+            previousSpace = byte == 0x20
+        }
+        if clean && !previousSpace { return text }
+        if clean && text.isEmpty { return text }
+        return text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    /// The values a party or Responsibility cell lists: `<li>` items, `<br>`-separated parts, markdown `- `
+    /// (or `* `, `+ `) lines; the whole cell when it lists nothing. Each value keeps its markup.
+    static func values(_ raw: String) -> [String] {
+        let hasTag = raw.contains("<")
+        guard hasTag || raw.contains(where: \.isNewline) else { return [raw] }
+        var text = raw
+        if hasTag {
+            text = replace(text, pattern: #"<br\s*/?>|</?li\b[^>]*>|</?[uo]l\b[^>]*>|</?p\b[^>]*>|</?div\b[^>]*>"#) { _ in "\n" }
+        }
+        let lines = text.split(whereSeparator: \.isNewline).map { line -> String in
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            for bullet in ["- ", "* ", "+ "] where trimmed.hasPrefix(bullet) {
+                return String(trimmed.dropFirst(bullet.count))
+            }
+            return trimmed
+        }.filter { !plain($0).text.isEmpty }
+        return lines.count > 1 ? lines : [raw]
     }
 
     static func decodeEntities(_ text: String) -> String {

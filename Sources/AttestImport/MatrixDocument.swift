@@ -9,27 +9,71 @@ struct MatrixDocument {
     /// The page's first top-level heading, if any.
     var title: String?
 
-    static func parse(text: String, fileName: String, path: String) throws -> MatrixDocument {
+    /// Reads a page's bytes: CSV or TSV by extension, a whole HTML page (`.html`, `.htm`, or bytes that
+    /// start with `<!DOCTYPE html` or `<html`) through libxml2, else markdown with pipe and HTML tables.
+    static func parse(data: Data, fileName: String, path: String) throws -> MatrixDocument {
         let lower = fileName.lowercased()
         if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") {
-            let table = try CSVReader.table(text: text, separator: lower.hasSuffix(".tsv") ? "\t" : ",", path: path)
+            let table = try CSVReader.table(data: data, separator: lower.hasSuffix(".tsv") ? UInt8(ascii: "\t") : UInt8(ascii: ","), path: path)
             return MatrixDocument(tables: [table], footnotes: [:], title: nil)
         }
-        return MarkdownScanner(text: text).scan()
+        if lower.hasSuffix(".html") || lower.hasSuffix(".htm") || isHTMLPage(data) {
+            if String(validating: data, as: UTF8.self) == nil { throw ImportError.notText(path: path, line: nil) }
+            let page = try HTMLDocument(data: data, path: path)
+            let tables = try page.tables().compactMap { try $0.grid(path: path, lineOffset: 0) }
+            return MatrixDocument(tables: tables, footnotes: [:], title: page.title)
+        }
+        return try MarkdownScanner(data: data, path: path).scan()
+    }
+
+    /// `<!DOCTYPE html` or `<html` first (after a BOM and white space), in any case.
+    static func isHTMLPage(_ data: Data) -> Bool {
+        var bytes = data.prefix(1024)[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        let start = bytes.drop { [0x20, 0x09, 0x0A, 0x0D, 0x0C].contains($0) }.prefix(14)
+            .map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+        return start.starts(with: Array("<!doctype html".utf8)) || start.starts(with: Array("<html".utf8))
     }
 }
 
 /// Walks a markdown (or HTML) page line by line.
 struct MarkdownScanner {
     let lines: [String]
+    let path: String
 
-    init(text: String) {
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+    /// Splits the page into lines at LF, CRLF or CR, after an optional UTF-8 byte order mark.
+    init(data: Data, path: String) throws {
+        self.path = path
+        lines = try Self.lines(of: data, path: path)
+    }
+
+    static func lines(of data: Data, path: String) throws -> [String] {
+        try data.withUnsafeBytes { raw -> [String] in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var start = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+            var lines: [String] = []
+            func line(_ end: Int) throws {
+                guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) else {
+                    throw ImportError.notText(path: path, line: lines.count + 1)
+                }
+                lines.append(text)
+            }
+            var index = start
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == 0x0A || byte == 0x0D {
+                    try line(index)
+                    if byte == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A { index += 1 }
+                    start = index + 1
+                }
+                index += 1
+            }
+            try line(bytes.count)
+            return lines
         }
     }
 
-    func scan() -> MatrixDocument {
+    func scan() throws -> MatrixDocument {
         var tables: [RawTable] = []
         var footnotes: [String: String] = [:]
         var section = ""
@@ -55,7 +99,7 @@ struct MarkdownScanner {
                 index += 1
                 continue
             }
-            if let heading = Self.heading(trimmed) {
+            if let first = trimmed.utf8.first, first == UInt8(ascii: "#") || first == UInt8(ascii: "<"), let heading = Self.heading(trimmed) {
                 if title == nil && trimmed.hasPrefix("# ") { title = heading }
                 section = heading
                 index += 1
@@ -67,8 +111,8 @@ struct MarkdownScanner {
                 continue
             }
             if trimmed.range(of: "<table", options: .caseInsensitive) != nil {
-                let (table, next) = htmlTable(from: index, section: section)
-                if let table { tables.append(table) }
+                let (found, next) = try htmlTables(from: index, section: section)
+                tables.append(contentsOf: found)
                 index = next
                 continue
             }
@@ -179,7 +223,8 @@ struct MarkdownScanner {
         var index = start + 2
         while index < lines.count {
             let trimmed = lines[index].trimmingCharacters(in: .whitespaces)
-            guard !trimmed.isEmpty, trimmed.contains("|"), Self.heading(trimmed) == nil else { break }
+            guard !trimmed.isEmpty, trimmed.contains("|"), !(trimmed.hasPrefix("#") || trimmed.hasPrefix("<")) || Self.heading(trimmed) == nil
+            else { break }
             let cells = Self.splitPipeRow(lines[index])
             rows.append(RawTable.Row(cells: cells.map(\.text), line: index + 1, columns: cells.map(\.column)))
             index += 1
@@ -215,31 +260,28 @@ struct MarkdownScanner {
 
     // MARK: HTML tables
 
-    func htmlTable(from start: Int, section: String) -> (RawTable?, Int) {
-        // Gather the table's text with a map from offsets back to lines.
-        var text = ""
-        var lineStarts: [(offset: Int, line: Int)] = []
+    /// The HTML table that starts on line `start` (and the tables nested in it), parsed by libxml2; the
+    /// footnotes written right after it are the outer table's.
+    func htmlTables(from start: Int, section: String) throws -> ([RawTable], Int) {
         var index = start
         var depth = 0
+        var chunk = ""
         repeat {
-            lineStarts.append((text.utf16.count, index + 1))
             let line = lines[index]
-            text += line + "\n"
+            chunk += line + "\n"
             depth += Self.count(of: "<table", in: line) - Self.count(of: "</table", in: line)
             index += 1
         } while index < lines.count && depth > 0
-        let parsed = HTMLTableParser.parse(text)
-        func lineNumber(_ offset: Int) -> Int { lineStarts.last { $0.offset <= offset }?.line ?? start + 1 }
-        guard let headerRow = parsed.header else { return (nil, index) }
-        let rows = parsed.rows.map { row in
-            RawTable.Row(cells: row.cells.map(\.text), line: lineNumber(row.offset), columns: row.cells.map { _ in 1 })
+        let page = try HTMLDocument(data: Data(chunk.utf8), path: path)
+        var tables: [RawTable] = []
+        for table in page.tables() {
+            guard var read = try table.grid(path: path, lineOffset: start) else { continue }
+            read.section = section
+            tables.append(read)
         }
-        var footnotes = parsed.footnotes
         let (after, next) = trailingFootnotes(from: index)
-        footnotes.merge(after) { first, _ in first }
-        let table = RawTable(header: headerRow.cells.map(\.text), rows: rows, line: lineNumber(headerRow.offset),
-                             section: section, footnotes: footnotes)
-        return (table, next)
+        if !tables.isEmpty { tables[0].footnotes.merge(after) { first, _ in first } }
+        return (tables, tables.isEmpty ? index : next)
     }
 
     static func count(of needle: String, in line: String) -> Int {
@@ -247,61 +289,3 @@ struct MarkdownScanner {
     }
 }
 
-/// A small tolerant reader for the HTML tables found in documentation pages.
-enum HTMLTableParser {
-    struct Cell { var text: String; var span: Int }
-    struct Row { var cells: [Cell]; var offset: Int; var isHeader: Bool }
-    struct Result { var header: Row?; var rows: [Row]; var footnotes: [String: String] }
-
-    static func parse(_ html: String) -> Result {
-        let ns = html as NSString
-        let rowPattern = Markup.regex(#"<tr\b[^>]*>(.*?)(?=<tr\b|</tbody|</thead|</tfoot|</table|$)"#)
-        let cellPattern = Markup.regex(#"<(td|th)\b([^>]*)>(.*?)(?:</(?:td|th)>|(?=<t[dh]\b)|$)"#)
-        let sectionPattern = Markup.regex(#"<(thead|tbody|tfoot)\b"#)
-        let sections = sectionPattern.matches(in: html, range: NSRange(location: 0, length: ns.length))
-            .map { ($0.range.location, ns.substring(with: $0.range(at: 1)).lowercased()) }
-        var header: Row?
-        var rows: [Row] = []
-        var footnotes: [String: String] = [:]
-        for match in rowPattern.matches(in: html, range: NSRange(location: 0, length: ns.length)) {
-            let body = ns.substring(with: match.range(at: 1))
-            let bodyNS = body as NSString
-            var cells: [Cell] = []
-            var isHeaderRow = true
-            for cellMatch in cellPattern.matches(in: body, range: NSRange(location: 0, length: bodyNS.length)) {
-                let tag = bodyNS.substring(with: cellMatch.range(at: 1)).lowercased()
-                if tag == "td" { isHeaderRow = false }
-                let attributes = bodyNS.substring(with: cellMatch.range(at: 2))
-                var span = 1
-                if let spanMatch = Markup.regex(#"colspan\s*=\s*"?(\d+)"#).firstMatch(in: attributes, range: NSRange(location: 0, length: (attributes as NSString).length)) {
-                    span = Int((attributes as NSString).substring(with: spanMatch.range(at: 1))) ?? 1
-                }
-                cells.append(Cell(text: bodyNS.substring(with: cellMatch.range(at: 3)), span: span))
-            }
-            if cells.isEmpty { continue }
-            let part = sections.last { $0.0 < match.range.location }?.1 ?? "tbody"
-            let row = Row(cells: cells, offset: match.range.location, isHeader: isHeaderRow || part == "thead")
-            if part == "tfoot" || (cells.count == 1 && cells[0].span > 1 && header != nil) {
-                for (marker, text) in footnoteParagraphs(cells.map(\.text).joined(separator: " ")) { footnotes[marker] = text }
-                continue
-            }
-            if header == nil {
-                header = row
-            } else {
-                rows.append(row)
-            }
-        }
-        return Result(header: header, rows: rows, footnotes: footnotes)
-    }
-
-    /// `<p><sup>1</sup> text</p>` paragraphs of a footer cell.
-    static func footnoteParagraphs(_ html: String) -> [(String, String)] {
-        let pattern = Markup.regex(#"<sup>\s*(?:<[^>]*>)*\s*(\w{1,3})\s*(?:</[^>]*>)*\s*</sup>(.*?)(?=<sup>|$)"#)
-        let ns = html as NSString
-        return pattern.matches(in: html, range: NSRange(location: 0, length: ns.length)).compactMap { match in
-            let text = Markup.plain(ns.substring(with: match.range(at: 2))).text
-                .trimmingCharacters(in: CharacterSet(charactersIn: "—–-: "))
-            return text.isEmpty ? nil : (ns.substring(with: match.range(at: 1)), text)
-        }
-    }
-}
