@@ -90,17 +90,41 @@ enum Markup {
         }
     }
 
+    /// White space runs to single spaces, none at the ends.
     static func collapse(_ text: String) -> String {
-        // Plain ASCII with single inner spaces (most cells) is already collapsed.
-        var previousSpace = true
+        // ASCII (most cells) is rebuilt byte by byte; other text goes through Character's notion of white space.
+        var ascii = true
         var clean = true
+        var previousSpace = true
         for byte in text.utf8 {
-            if byte >= 0x80 || (byte < 0x20) || (byte == 0x20 && previousSpace) { clean = false; break }
-            previousSpace = byte == 0x20
+            if byte >= 0x80 { ascii = false; break }
+            let space = byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
+            if (space && previousSpace) || (space && byte != 0x20) { clean = false }
+            previousSpace = space
         }
+        guard ascii else { return text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") }
         if clean && !previousSpace { return text }
-        if clean && text.isEmpty { return text }
-        return text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for byte in text.utf8 {
+            if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                pendingSpace = !out.isEmpty
+            } else {
+                if pendingSpace { out.append(0x20) }
+                pendingSpace = false
+                out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `text` without spaces and tabs (and other Unicode spaces) at either end; cheap when there are none.
+    static func trimmed<S: StringProtocol>(_ text: S) -> String where S.UTF8View: BidirectionalCollection {
+        let utf8 = text.utf8
+        guard let first = utf8.first, let last = utf8.last else { return "" }
+        if first > 0x20 && first < 0x80 && last > 0x20 && last < 0x80 { return String(text) }
+        return text.trimmingCharacters(in: .whitespaces)
     }
 
     /// The values a party or Responsibility cell lists: `<li>` items, `<br>`-separated parts, markdown `- `
@@ -113,7 +137,7 @@ enum Markup {
             text = replace(text, pattern: #"<br\s*/?>|</?li\b[^>]*>|</?[uo]l\b[^>]*>|</?p\b[^>]*>|</?div\b[^>]*>"#) { _ in "\n" }
         }
         let lines = text.split(whereSeparator: \.isNewline).map { line -> String in
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = trimmed(line)
             for bullet in ["- ", "* ", "+ "] where trimmed.hasPrefix(bullet) {
                 return String(trimmed.dropFirst(bullet.count))
             }

@@ -82,13 +82,13 @@ struct MarkdownScanner {
         // YAML front matter is not page text.
         if lines.first?.trimmingCharacters(in: .whitespaces) == "---" {
             index = 1
-            while index < lines.count && lines[index].trimmingCharacters(in: .whitespaces) != "---" { index += 1 }
+            while index < lines.count && Markup.trimmed(lines[index]) != "---" { index += 1 }
             index += 1
         }
         var fence: String?
         while index < lines.count {
             let line = lines[index]
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = Markup.trimmed(line)
             if let open = fence {
                 if trimmed.hasPrefix(open) { fence = nil }
                 index += 1
@@ -135,7 +135,7 @@ struct MarkdownScanner {
             guard level <= 6 else { return nil }
             let rest = trimmed.dropFirst(level)
             guard rest.isEmpty || rest.first == " " || rest.first == "\t" else { return nil }
-            var text = rest.trimmingCharacters(in: .whitespaces)
+            var text = Markup.trimmed(rest)
             while text.hasSuffix("#") { text = String(text.dropLast()).trimmingCharacters(in: .whitespaces) }
             return Markup.plain(text).text
         }
@@ -166,9 +166,9 @@ struct MarkdownScanner {
     // MARK: Pipe tables
 
     static func isSeparatorRow(_ line: String) -> Bool {
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let trimmed = Markup.trimmed(line)
         guard trimmed.contains("-"), trimmed.contains("|") || trimmed.hasPrefix("-") else { return false }
-        let cells = splitPipeRow(trimmed).map { $0.text.trimmingCharacters(in: .whitespaces) }
+        let cells = splitPipeRow(trimmed).map { Markup.trimmed($0.text) }
         return !cells.isEmpty && cells.allSatisfy { cell in
             !cell.isEmpty && cell.allSatisfy { $0 == "-" || $0 == ":" } && cell.contains("-")
         }
@@ -206,12 +206,12 @@ struct MarkdownScanner {
         }
         cells.append((current, start))
         // A leading and a trailing pipe delimit the row; they do not open empty cells.
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
-        if trimmed.hasPrefix("|"), let first = cells.first, first.0.trimmingCharacters(in: .whitespaces).isEmpty,
+        let trimmed = Markup.trimmed(line)
+        if trimmed.hasPrefix("|"), let first = cells.first, Markup.trimmed(first.0).isEmpty,
            first.1 <= leadingSpaces + 1 {
             cells.removeFirst()
         }
-        if trimmed.hasSuffix("|") && !trimmed.hasSuffix("\\|"), let last = cells.last, last.0.trimmingCharacters(in: .whitespaces).isEmpty {
+        if trimmed.hasSuffix("|") && !trimmed.hasSuffix("\\|"), let last = cells.last, Markup.trimmed(last.0).isEmpty {
             cells.removeLast()
         }
         return cells.map { (text: $0.0, column: $0.1 + $0.0.prefix(while: { $0 == " " }).count) }
@@ -222,7 +222,7 @@ struct MarkdownScanner {
         var rows: [RawTable.Row] = []
         var index = start + 2
         while index < lines.count {
-            let trimmed = lines[index].trimmingCharacters(in: .whitespaces)
+            let trimmed = Markup.trimmed(lines[index])
             guard !trimmed.isEmpty, trimmed.contains("|"), !(trimmed.hasPrefix("#") || trimmed.hasPrefix("<")) || Self.heading(trimmed) == nil
             else { break }
             let cells = Self.splitPipeRow(lines[index])
@@ -239,14 +239,14 @@ struct MarkdownScanner {
         var index = start
         var consumed = start
         while index < lines.count {
-            let trimmed = lines[index].trimmingCharacters(in: .whitespaces)
+            let trimmed = Markup.trimmed(lines[index])
             if trimmed.isEmpty || trimmed.hasPrefix("{style=") || trimmed.hasPrefix("{:") {
                 index += 1
                 continue
             }
             var matched = false
             for part in trimmed.components(separatedBy: "<br>") {
-                if let footnote = Self.trailingFootnote(part.trimmingCharacters(in: .whitespaces)) {
+                if let footnote = Self.trailingFootnote(Markup.trimmed(part)) {
                     footnotes[footnote.marker] = footnote.text
                     matched = true
                 }

@@ -27,11 +27,25 @@ public struct MatrixRow: Hashable, Sendable {
     public var key: String { identity ?? Self.key(section: section, task: task) }
 
     public static func key(section: String, task: String) -> String {
-        func normalize(_ text: String) -> String {
-            text.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(String.init).joined()
-        }
-        return normalize(section) + "/" + normalize(task)
+        normalizedKeyPart(section) + "/" + normalizedKeyPart(task)
     }
+
+    /// Lower case, letters, marks and digits only (`CharacterSet.alphanumerics`, which landed keys were made
+    /// with; ASCII, most of any matrix, without Foundation's slow set lookups).
+    static func normalizedKeyPart(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.lowercased().unicodeScalars {
+            if scalar.isASCII {
+                let value = scalar.value
+                if (value >= 0x61 && value <= 0x7A) || (value >= 0x30 && value <= 0x39) || (value >= 0x41 && value <= 0x5A) { out.append(scalar) }
+            } else if alphanumerics.contains(scalar) {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    private static let alphanumerics = CharacterSet.alphanumerics
 }
 
 /// A matrix read from a file: the rows that became items, the tables that did not, and warnings.
@@ -143,7 +157,8 @@ public struct MatrixReader: Sendable {
             for row in read.rows {
                 let taskKey = MatrixRow.key(section: "", task: row.task) + "\u{1F}"
                     + row.responsibility.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-                if let first = seen[row.key] ?? seenTask[taskKey] {
+                let key = row.key
+                if let first = seen[key] ?? seenTask[taskKey] {
                     let previous = rows[first]
                     let same = previous.responsibility == row.responsibility
                     warnings.append("\(path):\(row.line):1: warning: row duplicates line \(previous.line) (\"\(row.task)\")"
@@ -151,7 +166,7 @@ public struct MatrixReader: Sendable {
                     rows[first].notes.append(contentsOf: row.notes.filter { !previous.notes.contains($0) })
                     continue
                 }
-                seen[row.key] = rows.count
+                seen[key] = rows.count
                 seenTask[taskKey] = rows.count
                 rows.append(row)
             }

@@ -35,6 +35,10 @@ import Testing
         }
     }
 
+    @Test func rowKeysNormalizeAsBefore() {
+        #expect(MatrixRow.key(section: "Réseau", task: "Patch the **DNS** (A-records), 2×") == "réseau/patchthednsarecords2")
+    }
+
     // MARK: HTML
 
     func spans() throws -> ParsedMatrix {
