@@ -110,13 +110,13 @@ struct MarkdownScanner {
                 index += 1
                 continue
             }
-            if trimmed.range(of: "<table", options: .caseInsensitive) != nil {
+            if Self.opensTable(trimmed) {
                 let (found, next) = try htmlTables(from: index, section: section)
                 tables.append(contentsOf: found)
                 index = next
                 continue
             }
-            if trimmed.contains("|"), index + 1 < lines.count, Self.isSeparatorRow(lines[index + 1]) {
+            if trimmed.utf8.contains(UInt8(ascii: "|")), index + 1 < lines.count, Self.isSeparatorRow(lines[index + 1]) {
                 let (table, next) = pipeTable(from: index, section: section)
                 tables.append(table)
                 index = next
@@ -176,35 +176,35 @@ struct MarkdownScanner {
 
     /// Splits `| a | b |` on unescaped pipes, keeping each cell's 1-based column in the line.
     static func splitPipeRow(_ line: String) -> [(text: String, column: Int)] {
+        // Byte-wise: the characters that matter (`|`, `\`, `` ` ``) are ASCII; columns count Unicode scalars.
         var cells: [(String, Int)] = []
-        var current = ""
+        let bytes = Array(line.utf8)
+        var cellStart = 0
         var start = 1
         var column = 0
         var escaped = false
         var inCode = false
-        let leadingSpaces = line.prefix(while: { $0 == " " || $0 == "\t" }).count
-        for character in line {
-            column += 1
+        let leadingSpaces = bytes.prefix { $0 == 0x20 || $0 == 0x09 }.count
+        for (index, byte) in bytes.enumerated() {
+            if byte & 0xC0 != 0x80 { column += 1 }
             if escaped {
-                current.append(character)
                 escaped = false
                 continue
             }
-            if character == "\\" {
-                current.append(character)
+            switch byte {
+            case UInt8(ascii: "\\"):
                 escaped = true
-                continue
-            }
-            if character == "`" { inCode.toggle() }
-            if character == "|" && !inCode {
-                cells.append((current, start))
-                current = ""
+            case UInt8(ascii: "`"):
+                inCode.toggle()
+            case UInt8(ascii: "|") where !inCode:
+                cells.append((String(decoding: bytes[cellStart..<index], as: UTF8.self), start))
+                cellStart = index + 1
                 start = column + 1
-                continue
+            default:
+                break
             }
-            current.append(character)
         }
-        cells.append((current, start))
+        cells.append((String(decoding: bytes[cellStart...], as: UTF8.self), start))
         // A leading and a trailing pipe delimit the row; they do not open empty cells.
         let trimmed = Markup.trimmed(line)
         if trimmed.hasPrefix("|"), let first = cells.first, Markup.trimmed(first.0).isEmpty,
@@ -223,7 +223,7 @@ struct MarkdownScanner {
         var index = start + 2
         while index < lines.count {
             let trimmed = Markup.trimmed(lines[index])
-            guard !trimmed.isEmpty, trimmed.contains("|"), !(trimmed.hasPrefix("#") || trimmed.hasPrefix("<")) || Self.heading(trimmed) == nil
+            guard !trimmed.isEmpty, trimmed.utf8.contains(UInt8(ascii: "|")), !(trimmed.hasPrefix("#") || trimmed.hasPrefix("<")) || Self.heading(trimmed) == nil
             else { break }
             let cells = Self.splitPipeRow(lines[index])
             rows.append(RawTable.Row(cells: cells.map(\.text), line: index + 1, columns: cells.map(\.column)))
@@ -282,6 +282,22 @@ struct MarkdownScanner {
         let (after, next) = trailingFootnotes(from: index)
         if !tables.isEmpty { tables[0].footnotes.merge(after) { first, _ in first } }
         return (tables, tables.isEmpty ? index : next)
+    }
+
+    /// Whether `line` holds `<table` in any case (byte-wise; most lines do not).
+    static func opensTable(_ line: String) -> Bool {
+        let needle = Array("<table".utf8)
+        var matched = 0
+        for byte in line.utf8 {
+            let lower = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+            if lower == needle[matched] {
+                matched += 1
+                if matched == needle.count { return true }
+            } else {
+                matched = lower == needle[0] ? 1 : 0
+            }
+        }
+        return false
     }
 
     static func count(of needle: String, in line: String) -> Int {

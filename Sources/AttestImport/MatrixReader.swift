@@ -33,6 +33,18 @@ public struct MatrixRow: Hashable, Sendable {
     /// Lower case, letters, marks and digits only (`CharacterSet.alphanumerics`, which landed keys were made
     /// with; ASCII, most of any matrix, without Foundation's slow set lookups).
     static func normalizedKeyPart(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            var out: [UInt8] = []
+            out.reserveCapacity(text.utf8.count)
+            for byte in text.utf8 {
+                switch byte {
+                case 0x61...0x7A, 0x30...0x39: out.append(byte)
+                case 0x41...0x5A: out.append(byte + 0x20)
+                default: break
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
         var out = String.UnicodeScalarView()
         for scalar in text.lowercased().unicodeScalars {
             if scalar.isASCII {
@@ -123,7 +135,7 @@ public struct MatrixReader: Sendable {
         var allPartyNames: [String] = []
         var tableCount = 0
         var seen: [String: Int] = [:]
-        var seenTask: [String: Int] = [:]
+        var seenTask: [String: [Int]] = [:]
 
         for table in document.tables {
             let headers = table.header.map(Vocabulary.normalizedHeader)
@@ -155,10 +167,10 @@ public struct MatrixReader: Sendable {
             }
             warnings.append(contentsOf: read.warnings)
             for row in read.rows {
-                let taskKey = MatrixRow.key(section: "", task: row.task) + "\u{1F}"
-                    + row.responsibility.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+                // The same task with the same letters in another table (a stub copy) is a duplicate too.
+                let taskKey = MatrixRow.key(section: "", task: row.task)
                 let key = row.key
-                if let first = seen[key] ?? seenTask[taskKey] {
+                if let first = seen[key] ?? seenTask[taskKey]?.first(where: { rows[$0].responsibility == row.responsibility }) {
                     let previous = rows[first]
                     let same = previous.responsibility == row.responsibility
                     warnings.append("\(path):\(row.line):1: warning: row duplicates line \(previous.line) (\"\(row.task)\")"
@@ -167,7 +179,7 @@ public struct MatrixReader: Sendable {
                     continue
                 }
                 seen[key] = rows.count
-                seenTask[taskKey] = rows.count
+                seenTask[taskKey, default: []].append(rows.count)
                 rows.append(row)
             }
         }
@@ -275,9 +287,10 @@ public struct MatrixReader: Sendable {
     /// Rows of one table that share a task but differ elsewhere (one row per feature of a control) are
     /// not duplicates: each gets the first cell that tells them apart, in parentheses.
     private func disambiguate(_ rows: [MatrixRow], table: RawTable, taskIndex: Int) -> [MatrixRow] {
-        let byLine = Dictionary(table.rows.map { ($0.line, $0) }, uniquingKeysWith: { first, _ in first })
         var groups: [String: [Int]] = [:]
         for (index, row) in rows.enumerated() { groups[row.key, default: []].append(index) }
+        guard groups.count < rows.count else { return rows }
+        let byLine = Dictionary(table.rows.map { ($0.line, $0) }, uniquingKeysWith: { first, _ in first })
         var result = rows
         for indices in groups.values where indices.count > 1 {
             let cells = indices.map { byLine[rows[$0].line]?.cells ?? [] }
