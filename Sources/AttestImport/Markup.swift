@@ -146,19 +146,26 @@ enum Markup {
         return lines.count > 1 ? lines : [raw]
     }
 
+    /// Decodes character references in one pass (so `&amp;lt;` stays `&lt;`): numeric ones, and the named
+    /// ones pipe tables use. HTML tables arrive decoded by libxml2 (every HTML 4 entity); the HTML5-only names
+    /// a RACI cell may hold (`&check;`) are here too.
     static func decodeEntities(_ text: String) -> String {
-        guard text.contains("&") else { return text }
-        let named = ["&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#39;": "'", "&apos;": "'", "&nbsp;": " ",
-                     "&ndash;": "–", "&mdash;": "—", "&rsquo;": "’", "&lsquo;": "‘", "&ldquo;": "“", "&rdquo;": "”", "&hellip;": "…"]
-        var result = replace(text, pattern: #"&#(x?)([0-9A-Fa-f]+);"#) { groups in
-            let value = UInt32(groups[2], radix: groups[1].isEmpty ? 10 : 16)
-            return value.flatMap(Unicode.Scalar.init).map { String(Character($0)) } ?? groups[0]
+        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
+        return replace(text, pattern: #"&(?:#([xX]?)([0-9A-Fa-f]{1,8})|([A-Za-z][A-Za-z0-9]{1,31}));"#) { groups in
+            if !groups[2].isEmpty {
+                let value = UInt32(groups[2], radix: groups[1].isEmpty ? 10 : 16)
+                return value.flatMap(Unicode.Scalar.init).map { String(Character($0)) } ?? groups[0]
+            }
+            return namedEntities[groups[3]] ?? groups[0]
         }
-        for (entity, character) in named where result.contains(entity) {
-            result = result.replacingOccurrences(of: entity, with: character)
-        }
-        return result
     }
+
+    private static let namedEntities: [String: String] = [
+        "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": " ", "ndash": "–", "mdash": "—",
+        "rsquo": "’", "lsquo": "‘", "ldquo": "“", "rdquo": "”", "hellip": "…", "check": "✓", "checkmark": "✓",
+        "cross": "✗", "times": "×", "middot": "·", "bull": "•", "eacute": "é", "egrave": "è", "agrave": "à",
+        "ccedil": "ç", "uuml": "ü", "ouml": "ö", "auml": "ä", "szlig": "ß", "copy": "©", "reg": "®", "trade": "™",
+    ]
 
     /// Replaces each match of `pattern`; `transform` gets the whole match and its groups.
     static func replace(_ text: String, pattern: String, _ transform: ([String]) -> String) -> String {

@@ -114,3 +114,11 @@ import Testing
         #expect(matrix.rows.map(\.kind) == [.obligation])
     }
 }
+
+/// Character references outside HTML tables (pipe cells), decoded once.
+@Suite struct EntityTests {
+    @Test func decodedInOnePass() {
+        #expect(Markup.decodeEntities("R&amp;D &amp;lt;b&amp;gt; &#38;lt; &check; &#x2713; &nosuch;") == "R&D &lt;b&gt; &lt; ✓ ✓ &nosuch;")
+        #expect(Vocabulary.letters("&check;") == "R")
+    }
+}
