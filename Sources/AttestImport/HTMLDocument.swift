@@ -38,8 +38,12 @@ final class HTMLDocument {
 
     private let document: htmlDocPtr
 
+    /// libxml2 wants its globals set up once, before threads parse.
+    private static let parserReady: Void = xmlInitParser()
+
     /// Parses `data` (UTF-8). Parsing never fails on markup, only when libxml2 cannot allocate a document.
     init(data: Data, path: String) throws {
+        _ = Self.parserReady
         guard data.count < Int(Int32.max) else { throw ImportError.tooLarge(path: path, limit: Int(Int32.max)) }
         let options = Int32(bitPattern: HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue
                             | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue)

@@ -88,6 +88,21 @@ import Testing
         #expect(error.errorDescription?.hasPrefix("Fixtures/span-past-header.md:8:1: error: a cell's colspan or rowspan reaches column 4") == true)
     }
 
+    @Test func rowspanPastTheHeaderIsAnErrorAndShortRowsArePadded() throws {
+        let page = """
+            <table>
+            <tr><th>Task</th><th>Customer</th></tr>
+            <tr><td>Short row</td></tr>
+            <tr><td>Logging</td><td>R</td><td rowspan="2">A</td></tr>
+            </table>
+            """
+        #expect(throws: ImportError.spanPastHeader(path: "m.md", line: 4, column: 3, headerColumns: 2)) {
+            try MatrixReader().read(data: Data(page.utf8), fileName: "m.md", path: "m.md")
+        }
+        let padded = try MatrixReader().read(data: Data(page.replacingOccurrences(of: " rowspan=\"2\"", with: "").utf8), fileName: "m.md", path: "m.md")
+        #expect(padded.rows.map(\.kind) == [.inherited, .obligation], "a short row is padded; an extra plain cell is ignored")
+    }
+
     @Test func markdownListInsideAResponsibilityCell() throws {
         let page = """
             <table>
