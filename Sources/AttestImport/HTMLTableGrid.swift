@@ -8,6 +8,7 @@ extension HTMLDocument.Table {
         var header: [String]?
         var headerLine = line + lineOffset
         var headerOrigins: [Int] = []
+        var headerSpans = false
         var rows: [RawTable.Row] = []
         var footnotes: [String: String] = [:]
         var heading: String?
@@ -77,10 +78,12 @@ extension HTMLDocument.Table {
                 header = cells
                 headerOrigins = origins
                 headerLine = rowLine
+                headerSpans = row.cells.contains { $0.colspan > 1 || $0.rowspan != 1 }
                 continue
             }
-            // More header rows (in <thead>, or all <th> before any data row): the lower row names the column.
-            if rows.isEmpty, row.part == .head || row.cells.allSatisfy(\.isHeader), var names = header {
+            // More header rows (in <thead>, or all <th> under a header cell that spans): the lower row names
+            // the column. (A table of <th> cells only, without spans, keeps its first row as the header.)
+            if rows.isEmpty, row.part == .head || (headerSpans && row.cells.allSatisfy(\.isHeader)), var names = header {
                 for (column, cell) in cells.enumerated() where column < names.count {
                     if column >= headerOrigins.count || origins[column] != headerOrigins[column] { names[column] = cell }
                 }

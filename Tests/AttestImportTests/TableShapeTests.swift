@@ -103,6 +103,12 @@ import Testing
         #expect(padded.rows.map(\.kind) == [.inherited, .obligation], "a short row is padded; an extra plain cell is ignored")
     }
 
+    @Test func aTableOfHeaderCellsOnlyKeepsItsRows() throws {
+        let page = "<table><tr><th>Task</th><th>Customer</th></tr><tr><th>Patching</th><th>R</th></tr></table>"
+        let matrix = try MatrixReader().read(data: Data(page.utf8), fileName: "m.html", path: "m.html")
+        #expect(matrix.rows.map(\.task) == ["Patching"] && matrix.rows.map(\.kind) == [.obligation])
+    }
+
     @Test func markdownListInsideAResponsibilityCell() throws {
         let page = """
             <table>
