@@ -13,8 +13,8 @@ enum Markup {
         if !needsMarkupPass(raw) { return Plain(text: collapse(raw), footnotes: []) }
         var footnotes: [String] = []
         var text = raw
-        if text.contains("\\n") { text = text.replacingOccurrences(of: "\\n", with: " ") }
-        if text.contains("<") {
+        if has(text, "\\") && text.contains("\\n") { text = text.replacingOccurrences(of: "\\n", with: " ") }
+        if has(text, "<") {
             text = replace(text, pattern: #"<sup[^>]*>(.*?)</sup>"#) { groups in
                 let marker = collapse(replace(groups[1], pattern: #"<[^>]*>"#) { _ in "" })
                 if !marker.isEmpty { footnotes.append(marker) }
@@ -23,40 +23,48 @@ enum Markup {
             text = replace(text, pattern: #"<br\s*/?>|</?p\b[^>]*>|</?li\b[^>]*>|</?div\b[^>]*>"#) { _ in " " }
             text = replace(text, pattern: #"<!--.*?-->|</?[A-Za-z][^>]*>"#) { _ in "" }
         }
-        if text.contains("[^") {
+        if has(text, "[") && text.contains("[^") {
             text = replace(text, pattern: #"\[\^([^\]]+)\]"#) { groups in
                 footnotes.append(groups[1])
                 return ""
             }
         }
-        if text.contains("[!") {
+        if has(text, "[") && text.contains("[!") {
             // Experience League tokens: [!DNL Adobe Commerce] -> Adobe Commerce.
             text = replace(text, pattern: #"\[!(?:DNL|UICONTROL|BADGE|ACTION)\s+([^\]]*)\]"#) { $0[1] }
         }
-        if text.contains("{") {
+        if has(text, "{") {
             text = replace(text, pattern: #"\{\{\s*site\.data\.keyword\.([A-Za-z0-9_]+)\s*\}\}"#) { keyword($0[1]) }
             text = replace(text, pattern: #"\{\{[^}]*\}\}|\{:[^}]*\}|\{style=[^}]*\}|\{#[^}]*\}"#) { _ in "" }
         }
-        if text.contains("](") {
+        if has(text, "]") && text.contains("](") {
             text = replace(text, pattern: #"!?\[([^\]]*)\]\([^)]*\)"#) { $0[1] }
         }
-        if text.contains("(") {
+        if has(text, "(") {
             text = replace(text, pattern: #"\((\d{1,2})\)"#) { groups in
                 footnotes.append(groups[1])
                 return ""
             }
         }
-        text = text.replacingOccurrences(of: "\\|", with: "|")
-        text = text.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "__", with: "")
-            .replacingOccurrences(of: "`", with: "")
-        text = text.replacingOccurrences(of: "\\*", with: "\u{0}").replacingOccurrences(of: "*", with: "")
-            .replacingOccurrences(of: "\u{0}", with: "*")
-        if text.contains("\\") {
+        if has(text, "\\") { text = text.replacingOccurrences(of: "\\|", with: "|") }
+        if has(text, "_") { text = text.replacingOccurrences(of: "__", with: "") }
+        if has(text, "`") { text = text.replacingOccurrences(of: "`", with: "") }
+        if has(text, "*") {
+            text = text.replacingOccurrences(of: "**", with: "")
+            text = text.replacingOccurrences(of: "\\*", with: "\u{0}").replacingOccurrences(of: "*", with: "")
+                .replacingOccurrences(of: "\u{0}", with: "*")
+        }
+        if has(text, "\\") {
             // Markdown escapes: `\(stack\)` is `(stack)`.
             text = replace(text, pattern: #"\\([!-/:-@\[-`{-~])"#) { $0[1] }
         }
         text = decodeEntities(text)
         return Plain(text: collapse(text), footnotes: footnotes)
+    }
+
+    /// Whether `text` holds the ASCII character `character` (byte-wise; Foundation's `contains` is slow here).
+    static func has(_ text: String, _ character: Unicode.Scalar) -> Bool {
+        text.utf8.contains(UInt8(character.value))
     }
 
     /// `<p><sup>1</sup> text</p>` paragraphs of a footer cell, as (marker, text).
@@ -130,7 +138,7 @@ enum Markup {
     /// The values a party or Responsibility cell lists: `<li>` items, `<br>`-separated parts, markdown `- `
     /// (or `* `, `+ `) lines; the whole cell when it lists nothing. Each value keeps its markup.
     static func values(_ raw: String) -> [String] {
-        let hasTag = raw.contains("<")
+        let hasTag = has(raw, "<")
         guard hasTag || raw.contains(where: \.isNewline) else { return [raw] }
         var text = raw
         if hasTag {
