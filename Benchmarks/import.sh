@@ -7,18 +7,20 @@
 # builds the item table; `import` also writes the import record (and today the checklist file).
 # Bounds (issue 9, release build, an idle 2-core machine): 10^4 rows < 0.2 s, 10^5 rows < 2 s,
 # 10^4 columns x 20 rows < 1 s, for import and lint. On a shared machine compare CPU times and ratios.
-# usage: Benchmarks/import.sh
+# usage: Benchmarks/import.sh [BASELINE_ATTEST]   (another build's binary, e.g. of main, measured once per command
+# in the same run)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here/.."
 swift build -c release --product attest >/dev/null
 attest="$PWD/.build/release/attest"
+baseline="${1:-}"
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 cd "$work"
 
-measure() {  # best of 3: "wall_ms cpu_ms" (wall from the clock in ns, CPU user+sys from /usr/bin/time)
+measure() {  # best of $runs (3): "wall_ms cpu_ms" (wall from the clock in ns, CPU user+sys from /usr/bin/time)
   local wall="" cpu=""
-  for _ in 1 2 3; do
+  for _ in $(seq 1 "${runs:-3}"); do
     local start end w c
     start=$(date +%s%N)
     /usr/bin/time -o "$work/time" -f "%U %S" "$@" >/dev/null 2>&1 || true
@@ -44,14 +46,18 @@ for shape in "10000 3" "100000 3" "20 10000"; do
   read -r floor _ <<<"$(measure bash -c 'floor_of "$0"' "$file")"
   label="$1 x $2 ($(du -h "$file" | cut -f1))"
   printf '%-28s %-22s %10s %10s %9s\n' "$label" "floor: cat + wc -l" "$floor" "-" "1x"
-  for command in lint dry-run import; do
-    case $command in
-      lint) read -r wall cpu <<<"$(measure "$attest" lint "$file")" ;;
-      dry-run) read -r wall cpu <<<"$(measure bash -c 'fresh_import "$0" --dry-run' "$file")" ;;
-      import) read -r wall cpu <<<"$(measure bash -c 'fresh_import "$0"' "$file")" ;;
-    esac
-    ratio=$(awk -v a="$wall" -v b="$floor" 'BEGIN { printf "%.1fx", (b > 0 ? a / b : a) }')
-    printf '%-28s %-22s %10s %10s %9s\n' "" "attest $command" "$wall" "$cpu" "$ratio"
+  for binary in "$attest" $baseline; do
+    name="attest"; runs=3
+    [ "$binary" = "$attest" ] || { name="baseline"; runs=1; }  # the slow old build: one run each
+    for command in lint dry-run import; do
+      case $command in
+        lint) read -r wall cpu <<<"$(measure "$binary" lint "$file")" ;;
+        dry-run) read -r wall cpu <<<"$(attest=$binary measure bash -c 'fresh_import "$0" --dry-run' "$file")" ;;
+        import) read -r wall cpu <<<"$(attest=$binary measure bash -c 'fresh_import "$0"' "$file")" ;;
+      esac
+      ratio=$(awk -v a="$wall" -v b="$floor" 'BEGIN { printf "%.1fx", (b > 0 ? a / b : a) }')
+      printf '%-28s %-22s %10s %10s %9s\n' "" "$name $command" "$wall" "$cpu" "$ratio"
+    done
   done
 done
 echo "($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); times include process start, ~10 ms; the floor includes two process starts)"
