@@ -2,9 +2,13 @@
 /// covers, short rows are padded, rows whose one cell spans every column are headings (footnotes in a
 /// `<tfoot>`), the first rows are the header.
 extension HTMLDocument.Table {
+    /// Spans multiply cells: a table may expand to at most this many (50 times the contract's largest,
+    /// 100,000 rows x 3 or 20 x 10,000), so that a small page cannot claim gigabytes.
+    static let maxCells = 5_000_000
+
     /// The table on a grid, or nil when it has no header row. `lineOffset` is added to libxml2's lines
     /// (the table's first line in the page, less one).
-    func grid(path: String, lineOffset: Int) throws -> RawTable? {
+    func grid(path: String, lineOffset: Int, maxCells: Int = Self.maxCells) throws -> RawTable? {
         var header: [String]?
         var headerLine = line + lineOffset
         var headerOrigins: [Int] = []
@@ -15,6 +19,7 @@ extension HTMLDocument.Table {
         // Per column, the cell a rowspan carries down: its markup, its origin, how many more rows it covers.
         var carried: [(markup: String, origin: Int, remaining: Int)?] = []
         var nextOrigin = 0
+        var expanded = 0
         var previousPart = self.rows.first?.part
 
         for row in self.rows {
@@ -73,6 +78,10 @@ extension HTMLDocument.Table {
                 }
             }
             takeCarried()
+            expanded += cells.count
+            if expanded > maxCells {
+                throw ImportError.tooManyCells(path: path, line: rowLine, limit: maxCells)
+            }
 
             if header == nil {
                 header = cells

@@ -14,6 +14,7 @@ public enum ImportError: Error, LocalizedError, Sendable, Equatable {
     case malformedCSV(path: String, line: Int, column: Int, detail: String)
     /// A `colspan` or `rowspan` reaches column `column`, past the header's last.
     case spanPastHeader(path: String, line: Int, column: Int, headerColumns: Int)
+    case tooManyCells(path: String, line: Int, limit: Int)
     case invalidJSON(path: String, line: Int, column: Int, detail: String)
     /// A JSON file that is not an OSCAL System Security Plan; `found` says what it is.
     case notSSP(path: String, found: String)
@@ -58,6 +59,9 @@ public enum ImportError: Error, LocalizedError, Sendable, Equatable {
             return "\(path):\(line):1: error: a cell's colspan or rowspan reaches column \(column), but the header has "
                 + "\(headerColumns) column\(headerColumns == 1 ? "" : "s"); fix the span or add the missing header cell, so that "
                 + "every letter sits under the party it belongs to"
+        case .tooManyCells(let path, let line, let limit):
+            return "\(path):\(line):1: error: the table's colspan and rowspan expand it past \(limit) cells (the limit); "
+                + "check the spans, or split the table"
         case .invalidJSON(let path, let line, let column, let detail):
             return "\(path):\(line):\(column): error: not valid JSON: \(detail); fix the file (an OSCAL SSP is a JSON object)"
         case .notSSP(let path, let found):

@@ -99,7 +99,7 @@ struct MarkdownScanner {
                 index += 1
                 continue
             }
-            if let first = trimmed.utf8.first, first == UInt8(ascii: "#") || first == UInt8(ascii: "<"), let heading = Self.heading(trimmed) {
+            if let heading = Self.heading(trimmed) {
                 if title == nil && trimmed.hasPrefix("# ") { title = heading }
                 section = heading
                 index += 1
@@ -139,6 +139,7 @@ struct MarkdownScanner {
             while text.hasSuffix("#") { text = String(text.dropLast()).trimmingCharacters(in: .whitespaces) }
             return Markup.plain(text).text
         }
+        guard trimmed.hasPrefix("<") else { return nil }  // most lines: no pattern to run
         let match = Markup.regex(#"^<h[1-6][^>]*>(.*?)</h[1-6]>$"#)
         let ns = trimmed as NSString
         if let found = match.firstMatch(in: trimmed, range: NSRange(location: 0, length: ns.length)) {
@@ -223,8 +224,7 @@ struct MarkdownScanner {
         var index = start + 2
         while index < lines.count {
             let trimmed = Markup.trimmed(lines[index])
-            guard !trimmed.isEmpty, trimmed.utf8.contains(UInt8(ascii: "|")), !(trimmed.hasPrefix("#") || trimmed.hasPrefix("<")) || Self.heading(trimmed) == nil
-            else { break }
+            guard !trimmed.isEmpty, trimmed.utf8.contains(UInt8(ascii: "|")), Self.heading(trimmed) == nil else { break }
             let cells = Self.splitPipeRow(lines[index])
             rows.append(RawTable.Row(cells: cells.map(\.text), line: index + 1, columns: cells.map(\.column)))
             index += 1

@@ -103,6 +103,17 @@ import Testing
         #expect(padded.rows.map(\.kind) == [.inherited, .obligation], "a short row is padded; an extra plain cell is ignored")
     }
 
+    @Test func spansCannotBlowATableUp() throws {
+        let header = "<tr><th>Task</th><th colspan=\"1000\">Provider</th><th>Customer</th></tr>"
+        let row = "<tr><td>t</td><td colspan=\"1000\">R</td></tr>\n"
+        let page = "<table>" + header + String(repeating: row, count: 10) + "</table>"
+        let table = try #require(try HTMLDocument(data: Data(page.utf8), path: "m.html").tables().first)
+        #expect(throws: ImportError.tooManyCells(path: "m.html", line: 4, limit: 5_000)) {
+            try table.grid(path: "m.html", lineOffset: 0, maxCells: 5_000)
+        }
+        #expect(try table.grid(path: "m.html", lineOffset: 0)?.rows.count == 10, "the real limit is far above")
+    }
+
     @Test func aTableOfHeaderCellsOnlyKeepsItsRows() throws {
         let page = "<table><tr><th>Task</th><th>Customer</th></tr><tr><th>Patching</th><th>R</th></tr></table>"
         let matrix = try MatrixReader().read(data: Data(page.utf8), fileName: "m.html", path: "m.html")
