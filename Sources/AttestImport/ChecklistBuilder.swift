@@ -51,7 +51,7 @@ public struct ChecklistBuilder: Sendable {
                 let wasRetired = item.retired
                 let lettersChanged = item.customerLetters != row.customerLetters || item.kind != row.kind
                 let otherChange = item.responsibility != row.responsibility || item.task != row.task || item.notes != row.notes
-                    || item.section != row.section
+                    || item.section != row.section || item.inherits != row.inherits
                 item.task = row.task
                 item.section = row.section
                 item.key = row.key
@@ -62,6 +62,7 @@ public struct ChecklistBuilder: Sendable {
                 item.reviewInterval = interval
                 item.sourceLine = row.line
                 item.singleColumn = row.singleColumn ? true : nil
+                item.inherits = row.inherits
                 item.retired = false
                 if wasRetired {
                     item.lettersChangedAt = now
@@ -81,7 +82,7 @@ public struct ChecklistBuilder: Sendable {
                     id: Checklist.itemID(prefix: prefix, number: number), number: number, section: row.section,
                     task: row.task, key: row.key, responsibility: row.responsibility, customerLetters: row.customerLetters,
                     kind: row.kind, reviewInterval: interval, notes: row.notes, lettersChangedAt: now, sourceLine: row.line,
-                    singleColumn: row.singleColumn ? true : nil)
+                    singleColumn: row.singleColumn ? true : nil, inherits: row.inherits)
                 changes.added.append(item.id)
                 items.append(item)
             }

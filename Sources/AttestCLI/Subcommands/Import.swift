@@ -5,7 +5,7 @@ import Foundation
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Import or re-import a RACI matrix (markdown pipe or HTML tables, CSV) as a checklist.",
+        abstract: "Import or re-import a RACI matrix (markdown pipe or HTML tables, CSV, OSCAL SSP JSON) as a checklist.",
         discussion: """
             Each table row becomes an item. The customer's column decides its kind: R or A make an obligation \
             (required), C consulted, I informed, empty inherited (the provider keeps it). The customer column is \
@@ -16,7 +16,7 @@ struct Import: ParsableCommand {
             evidence recorded before an item's customer letters changed must be re-confirmed.
             """)
 
-    @Argument(help: ArgumentHelp("The matrix file (.md, .html, .csv).", valueName: "MATRIX"))
+    @Argument(help: ArgumentHelp("The matrix file (.md, .html, .csv, or an OSCAL SSP .json).", valueName: "MATRIX"))
     var matrix: String
 
     @OptionGroup var location: WorkspaceOptions

@@ -36,6 +36,7 @@ struct Show: ParsableCommand {
         if let interval = item.reviewInterval ?? state.settings.defaultReviewInterval { Console.print("renew every:    \(interval)") }
         if let end = itemState.expiresAt { Console.print("through:        \(Timestamp.through(end))") }
         for note in item.notes { Console.print("note:           \(note)") }
+        if let inherits = item.inherits { Console.print("inherits:       \(inherits)") }
         if itemState.blocks {
             let (missing, fix) = itemState.explanation(checklist: ledger.checklist.id)
             Console.print("missing:        \(missing)")
