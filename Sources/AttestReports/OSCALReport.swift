@@ -1,0 +1,318 @@
+public import AttestCore
+public import Foundation
+
+/// OSCAL 1.1.3 Assessment Results for one checklist at its as-of: one result; a finding per required,
+/// unretired item; an observation per evidence record recorded at or before the as-of; waivers and
+/// not-applicable marks in force as risks (`deviation-approved`); the checklist and its source, and every
+/// attachment, as back-matter resources with their SHA-256. UUIDs are version 5 (`UUIDv5`) and keys are
+/// sorted, so the same state and as-of give the same bytes (the generator props aside).
+public struct OSCALReport: Sendable {
+    public static let oscalVersion = "1.1.3"
+    /// The namespace of attest's own props: an identifier, never fetched. OSCAL's schema admits any URI but
+    /// compliance-trestle wants a URL with a host; `.invalid` (RFC 2606) can name nobody else's.
+    public static let propertyNamespace = "https://attest.invalid/ns/oscal"
+
+    public var state: ChecklistState
+    public var generator: ReportGenerator?
+
+    public init(state: ChecklistState, generator: ReportGenerator? = nil) {
+        self.state = state
+        self.generator = generator
+    }
+
+    /// The document, pretty-printed with sorted keys and a final newline.
+    public func render() throws -> Data {
+        var data = try JSONCoding.encoder().encode(JSONValue.object(["assessment-results": document()]))
+        data.append(0x0A)
+        return data
+    }
+
+    private var id: String { state.checklist.id }
+    private var asOf: String { Timestamp.format(state.asOf) }
+
+    func document() -> JSONValue {
+        var resources = Resources(checklist: id)
+        let checklistResource = resources.checklist(state)
+        let observations = state.items.flatMap { item in item.evidence.map { observation($0, item: item, resources: &resources) } }
+        let risks = state.items.compactMap(risk)
+        let findings = state.items.filter { $0.required && !$0.item.retired }.map(finding)
+
+        var result: [String: JSONValue] = [
+            "uuid": .string(UUIDv5.make(["result", id, asOf, state.digest])),
+            "title": .string("Checklist \(id) as of \(asOf)"),
+            "description": .string("\(state.verdict.line). Evidence considered: records recorded at or before \(asOf)."),
+            "start": .string(asOf),
+            "end": .string(asOf),
+            "props": props([
+                ("state-digest", state.digest), ("verdict", state.verdict.word.lowercased()),
+                ("records-considered", String(state.recordCount)),
+                ("review-required", state.settings.reviewRequired ? "yes" : "no"),
+                ("default-review-interval", state.settings.defaultReviewInterval?.description ?? "none"),
+                ("due-soon-window", state.settings.dueSoonWindow.description),
+                ("signatures", AuditHeader.signaturesNotYetSupported),
+            ]),
+            "reviewed-controls": .object(["control-selections": .array([.object(["include-all": .object([:])])])]),
+        ]
+        if !observations.isEmpty { result["observations"] = .array(observations) }
+        if !risks.isEmpty { result["risks"] = .array(risks) }
+        if !findings.isEmpty { result["findings"] = .array(findings) }
+
+        var metadataProps: [(String, String)] = [("state-digest", state.digest), ("checklist", id)]
+        if let generator {
+            metadataProps += [("generator-attest-version", generator.attestVersion), ("generator-commit", generator.commitText),
+                              ("generator-working-tree", generator.treeText)]
+        }
+        let metadata: [String: JSONValue] = [
+            "title": .string("Assessment results: \(state.checklist.title) (\(id)) as of \(asOf)"),
+            "last-modified": .string(asOf),
+            "published": .string(asOf),
+            "version": .string(asOf),
+            "oscal-version": .string(Self.oscalVersion),
+            "props": props(metadataProps),
+            "remarks": .string("Written by attest from the records of checklist \(id). \(state.verdict.line)."),
+        ]
+        return .object([
+            "uuid": .string(UUIDv5.make(["assessment-results", id, asOf, state.digest])),
+            "metadata": .object(metadata),
+            "import-ap": .object([
+                "href": .string("#\(checklistResource)"),
+                "remarks": .string("attest keeps no assessment plan: the checklist imported from the provider's matrix stands for it."),
+            ]),
+            "results": .array([.object(result)]),
+            "back-matter": .object(["resources": .array(resources.all)]),
+        ])
+    }
+
+    // MARK: Parts
+
+    private func observation(_ evidence: EvidenceState, item: ItemState, resources: inout Resources) -> JSONValue {
+        let record = evidence.record
+        var relevant: [JSONValue] = []
+        for attachment in evidence.evidence.attachments {
+            let uuid = resources.attachment(attachment)
+            relevant.append(.object([
+                "href": .string("#\(uuid)"),
+                "description": .string("Attachment \(attachment.name), \(Wording.count(Int(attachment.size), "byte")), "
+                    + "\(attachment.mediaType), SHA-256 \(attachment.sha256)"),
+                "props": props([("sha256", attachment.sha256)]),
+            ]))
+        }
+        for reference in evidence.evidence.references {
+            let uuid = resources.reference(reference)
+            relevant.append(.object([
+                "href": .string("#\(uuid)"),
+                "description": .string("Reference \(reference.url), SHA-256 \(reference.sha256) (kept elsewhere; not checked locally)"),
+                "props": props([("sha256", reference.sha256)]),
+            ]))
+        }
+        for link in evidence.evidence.links {
+            relevant.append(.object(["href": .string(link), "description": .string("Link \(link)")]))
+        }
+        var properties: [(String, String)] = [
+            ("item", item.item.id), ("record-id", record.id), ("recorded-by", record.by),
+            ("standing", evidence.standing.rawValue), ("effective", Timestamp.format(evidence.evidence.effective)),
+        ]
+        if evidence.standing == .notYetEffective { properties.append(("not-yet-effective", evidence.standingText)) }
+        if let until = evidence.validUntil { properties.append(("valid-until", Timestamp.format(until))) }
+        var remarks: [String] = ["Evidence is \(evidence.standingText)."]
+        if let revocation = evidence.revocation, case .revocation(let body) = revocation.body {
+            remarks.append("Revoked \(Timestamp.format(revocation.recordedAt)) by \(revocation.by): \(body.reason)")
+        }
+        if let review = evidence.review, case .review(let body) = review.body {
+            remarks.append("\(body.decision == .accept ? "Accepted" : "Rejected") \(Timestamp.format(review.recordedAt)) by \(review.by)"
+                + (body.comment.map { ": \($0)" } ?? ""))
+        }
+        var object: [String: JSONValue] = [
+            "uuid": .string(UUIDv5.make(["observation", id, record.id])),
+            "title": .string("Evidence \(record.id) for \(item.item.id)"),
+            "description": .string(evidence.evidence.note ?? "Evidence for \(item.item.id): \(item.item.task)"),
+            "props": props(properties),
+            "methods": .array([.string("EXAMINE")]),
+            "collected": .string(Self.instant(record.recordedAt) ?? asOf),
+            "remarks": .string(remarks.joined(separator: "\n\n")),
+        ]
+        if evidence.standing != .valid { object["types"] = .array([.string("historic")]) }
+        if !relevant.isEmpty { object["relevant-evidence"] = .array(relevant) }
+        if let until = evidence.validUntil, let instant = Self.instant(until) { object["expires"] = .string(instant) }
+        return .object(object)
+    }
+
+    /// A waiver or not-applicable mark in force, as an approved deviation.
+    private func risk(_ item: ItemState) -> JSONValue? {
+        guard let record = item.waiver ?? item.notApplicable else { return nil }
+        let statement = JUnitReport.skipMessage(item)
+        var approver = "", until: Date?
+        switch record.body {
+        case .waiver(let body): (approver, until) = (body.approvedBy, body.until)
+        case .notApplicable(let body): approver = body.approvedBy
+        default: return nil
+        }
+        var entry: [String: JSONValue] = [
+            "uuid": .string(UUIDv5.make(["risk-log", id, record.id])),
+            "title": .string("Approved by \(approver)"),
+            "description": .string(statement),
+            "start": .string(Self.instant(record.recordedAt) ?? asOf),
+            "status-change": .string("deviation-approved"),
+        ]
+        var object: [String: JSONValue] = [
+            "uuid": .string(UUIDv5.make(["risk", id, record.id])),
+            "title": .string(record.type == .waiver ? "\(item.item.id) waived" : "\(item.item.id) not applicable"),
+            "description": .string("\(item.item.id): \(item.item.task)"),
+            "statement": .string(statement),
+            "props": props([("item", item.item.id), ("record-id", record.id), ("approved-by", approver), ("recorded-by", record.by)]
+                + (until.map { [("until", Timestamp.format($0))] } ?? [])),
+            "status": .string("deviation-approved"),
+        ]
+        if let until, let instant = Self.instant(until) {
+            object["deadline"] = .string(instant)
+            entry["end"] = .string(instant)
+        }
+        object["risk-log"] = .object(["entries": .array([.object(entry)])])
+        return .object(object)
+    }
+
+    private func finding(_ item: ItemState) -> JSONValue {
+        let satisfied = item.status.isSatisfied
+        let reason: String
+        switch item.status {
+        case .complete: reason = "complete" + (item.expiresAt.map { ", valid through \(Timestamp.through($0))" } ?? "")
+        case .waived, .notApplicable: reason = JUnitReport.skipMessage(item)
+        default:
+            let (missing, fix) = item.attention(checklist: id)
+            reason = "\(item.status.rawValue): \(missing); fix: \(fix)"
+        }
+        var object: [String: JSONValue] = [
+            "uuid": .string(UUIDv5.make(["finding", id, item.item.id])),
+            "title": .string("\(item.item.id): \(item.item.task)"),
+            "description": .string(reason),
+            "props": props([("status", item.status.rawValue), ("kind", item.item.kind.rawValue),
+                            ("customer-letters", item.item.customerLetters.isEmpty ? "-" : item.item.customerLetters)]),
+            "target": .object([
+                "type": .string("objective-id"),
+                "target-id": .string(item.item.id),
+                "title": .string(item.item.task.isEmpty ? item.item.id : item.item.task),
+                "status": .object([
+                    "state": .string(satisfied ? "satisfied" : "not-satisfied"),
+                    "reason": .string(item.status.rawValue),
+                    "remarks": .string(reason),
+                ]),
+            ]),
+        ]
+        let observations = item.evidence.map { JSONValue.object(["observation-uuid": .string(UUIDv5.make(["observation", id, $0.record.id]))]) }
+        if !observations.isEmpty { object["related-observations"] = .array(observations) }
+        if let record = item.waiver ?? item.notApplicable {
+            object["related-risks"] = .array([.object(["risk-uuid": .string(UUIDv5.make(["risk", id, record.id]))])])
+        }
+        return .object(object)
+    }
+
+    // MARK: Helpers
+
+    /// attest's props, in its namespace; values folded onto one line (OSCAL strings have no line breaks).
+    private func props(_ pairs: [(String, String)]) -> JSONValue {
+        .array(pairs.map { name, value in
+            .object(["name": .string(name), "ns": .string(Self.propertyNamespace), "value": .string(Self.oneLine(value))])
+        })
+    }
+
+    /// Non-empty, no leading or trailing space, no line breaks or control characters.
+    static func oneLine(_ text: String) -> String {
+        let words = text.unicodeScalars.split { $0.properties.isWhitespace || $0.properties.generalCategory == .control }
+            .map { String(String.UnicodeScalarView($0)) }
+        return words.isEmpty ? "-" : words.joined(separator: " ")
+    }
+
+    /// An OSCAL date-time (its schema admits the years 1900–2999), or nil outside them.
+    static func instant(_ date: Date) -> String? {
+        let text = Timestamp.format(date)
+        guard let year = Int(text.prefix(4)), (1900...2999).contains(year) else { return nil }
+        return text
+    }
+
+    /// Back-matter resources, each once, in order of first use.
+    private struct Resources {
+        let checklist: String
+        var all: [JSONValue] = []
+        var seen: Set<String> = []
+
+        init(checklist: String) { self.checklist = checklist }
+
+        mutating func checklist(_ state: ChecklistState) -> String {
+            let header = AuditHeader(state, generator: nil).scope
+            let uuid = UUIDv5.make(["checklist", checklist, header.sourceSHA256])
+            var rlinks: [JSONValue] = [.object([
+                "href": .string("Checklists/\(checklist)/\(header.sourceFile)"),
+                "hashes": .array([.object(["algorithm": .string("SHA-256"), "value": .string(header.sourceSHA256)])]),
+            ])]
+            if let url = header.originURL {
+                rlinks.append(.object(["href": .string(url),
+                                       "hashes": .array([.object(["algorithm": .string("SHA-256"), "value": .string(header.sourceSHA256)])])]))
+            }
+            let facts = AuditHeader(state, generator: nil).facts.filter { $0.group == "scope" }
+            add(uuid, [
+                "uuid": .string(uuid),
+                "title": .string("Checklist \(checklist): \(header.title)"),
+                "description": .string("The customer's obligations, imported by attest from the shared-responsibility matrix "
+                    + "\(header.importedFrom) (SHA-256 \(header.sourceSHA256)); it stands for the assessment plan. "
+                    + "Paths are relative to the workspace root."),
+                "props": .array(facts.map { fact in
+                    .object(["name": .string(fact.key.replacingOccurrences(of: ".", with: "-")), "ns": .string(OSCALReport.propertyNamespace),
+                             "value": .string(OSCALReport.oneLine(fact.value))])
+                }),
+                "rlinks": .array(rlinks),
+            ])
+            return uuid
+        }
+
+        mutating func attachment(_ attachment: Attachment) -> String {
+            let uuid = UUIDv5.make(["attachment", checklist, attachment.sha256])
+            add(uuid, [
+                "uuid": .string(uuid),
+                "title": .string(attachment.name),
+                "description": .string("Attachment \(attachment.name), \(Wording.count(Int(attachment.size), "byte")), stored by its "
+                    + "SHA-256 in the checklist's attachment store (path relative to the workspace root)."),
+                "rlinks": .array([.object([
+                    "href": .string("Checklists/\(checklist)/attachments/sha256/\(attachment.sha256.prefix(2))/\(attachment.sha256)"),
+                    "media-type": .string(attachment.mediaType),
+                    "hashes": .array([.object(["algorithm": .string("SHA-256"), "value": .string(attachment.sha256)])]),
+                ])]),
+            ])
+            return uuid
+        }
+
+        mutating func reference(_ reference: ExternalReference) -> String {
+            let uuid = UUIDv5.make(["reference", checklist, reference.url, reference.sha256])
+            add(uuid, [
+                "uuid": .string(uuid),
+                "title": .string(reference.url),
+                "description": .string("A file kept elsewhere, recorded by URL and SHA-256; not checked locally."),
+                "rlinks": .array([.object([
+                    "href": .string(reference.url),
+                    "hashes": .array([.object(["algorithm": .string("SHA-256"), "value": .string(reference.sha256)])]),
+                ])]),
+            ])
+            return uuid
+        }
+
+        private mutating func add(_ uuid: String, _ object: [String: JSONValue]) {
+            guard seen.insert(uuid).inserted else { return }
+            all.append(.object(object))
+        }
+    }
+}
+
+/// A JSON value, encoded with the encoder's sorted keys.
+enum JSONValue: Encodable, Sendable {
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+}
