@@ -46,7 +46,7 @@ public struct MarkdownReport: Sendable {
 
         out.append("## State digest")
         out.append("")
-        out.append("SHA-256 of the \(state.recordCount) records recorded at or before \(Timestamp.format(state.asOf)):")
+        out.append("SHA-256 of the \(Wording.count(state.recordCount, "record")) recorded at or before \(Timestamp.format(state.asOf)):")
         out.append("")
         out.append("`\(state.digest)`")
         out.append("")

@@ -62,6 +62,23 @@ import Testing
         #expect(first.junit == second.junit && first.markdown == second.markdown && first.oscal == second.oscal)
     }
 
+    /// A rename that fails after another succeeded puts the replaced file back: all or none.
+    @Test func aFailedSwapReplacesNoReport() throws {
+        let directory = try TemporaryDirectory()
+        let temporary = directory.url.appendingPathComponent(".attest/tmp")
+        for name in ["demo.junit.xml", "demo.md"] { try directory.write(name, "old \(name)") }
+        // A non-empty folder where the OSCAL file goes: its rename fails after the other two succeeded.
+        try directory.write("demo.oscal-ar.json/keep", "x")
+        #expect(throws: ReportError.self) {
+            try ReportWriter.write([ReportFixture.state], to: directory.url, displayDirectory: "out", kinds: Set(ReportWriter.Kind.allCases),
+                                   temporaryDirectory: temporary)
+        }
+        for name in ["demo.junit.xml", "demo.md"] {
+            #expect(try String(contentsOf: directory.url.appendingPathComponent(name), encoding: .utf8) == "old \(name)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path).isEmpty, "no temporary file is left")
+    }
+
     @Test func junitCountsAndOutcomes() throws {
         let junit = try written().junit
         #expect(junit.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"attest\" tests=\"8\" failures=\"4\" errors=\"1\" time=\"0\">"),

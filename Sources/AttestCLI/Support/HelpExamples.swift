@@ -72,7 +72,7 @@ enum HelpExamples {
         ],
         "verify": [
             "attest verify",
-            "attest verify --digest 3f1c…e9 --as-of 2026-09-30T23:59:59.999Z",
+            "attest verify --digest DIGEST --as-of 2026-09-30T23:59:59.999Z   # both as the report printed them",
         ],
         "lint": [
             "attest lint vendor/matrix.md",
