@@ -21,10 +21,11 @@ public struct OSCALReport: Sendable {
     }
 
     /// The document, pretty-printed with sorted keys and a final newline.
-    public func render() throws -> Data {
-        var data = try JSONCoding.encoder().encode(JSONValue.object(["assessment-results": document()]))
-        data.append(0x0A)
-        return data
+    public func render() -> Data {
+        var bytes: [UInt8] = []
+        JSONValue.object(["assessment-results": document()]).write(into: &bytes, indent: 0)
+        bytes.append(0x0A)
+        return Data(bytes)
     }
 
     private var id: String { state.checklist.id }
@@ -301,18 +302,60 @@ public struct OSCALReport: Sendable {
     }
 }
 
-/// A JSON value, encoded with the encoder's sorted keys.
-enum JSONValue: Encodable, Sendable {
+/// A JSON value, written pretty-printed with keys sorted by their UTF-8 bytes (a report of 10^5 observations
+/// is written in one pass, without JSONEncoder's intermediate containers).
+enum JSONValue: Sendable {
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
 
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
+    func write(into out: inout [UInt8], indent: Int) {
         switch self {
-        case .string(let value): try container.encode(value)
-        case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
+        case .string(let value):
+            Self.write(string: value, into: &out)
+        case .array(let values):
+            guard !values.isEmpty else { return out += Array("[]".utf8) }
+            out.append(UInt8(ascii: "["))
+            for (index, value) in values.enumerated() {
+                out += index == 0 ? [0x0A] : [UInt8(ascii: ","), 0x0A]
+                out += [UInt8](repeating: 0x20, count: indent + 2)
+                value.write(into: &out, indent: indent + 2)
+            }
+            out.append(0x0A)
+            out += [UInt8](repeating: 0x20, count: indent)
+            out.append(UInt8(ascii: "]"))
+        case .object(let members):
+            guard !members.isEmpty else { return out += Array("{}".utf8) }
+            out.append(UInt8(ascii: "{"))
+            for (index, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+                out += index == 0 ? [0x0A] : [UInt8(ascii: ","), 0x0A]
+                out += [UInt8](repeating: 0x20, count: indent + 2)
+                Self.write(string: key, into: &out)
+                out += Array(": ".utf8)
+                members[key]!.write(into: &out, indent: indent + 2)
+            }
+            out.append(0x0A)
+            out += [UInt8](repeating: 0x20, count: indent)
+            out.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// A JSON string: quotes, backslashes and control characters escaped, everything else as UTF-8.
+    static func write(string: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += Array("\\\"".utf8)
+            case UInt8(ascii: "\\"): out += Array("\\\\".utf8)
+            case 0x0A: out += Array("\\n".utf8)
+            case 0x0D: out += Array("\\r".utf8)
+            case 0x09: out += Array("\\t".utf8)
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
     }
 }

@@ -54,7 +54,7 @@ public enum ReportWriter {
                         let text = MarkdownReport(state: state, window: window, generator: generator).render()
                         try writeFile(Data(text.utf8), to: temporary.path, displayPath: display)
                     case .oscal:
-                        try writeFile(try OSCALReport(state: state, generator: generator).render(), to: temporary.path, displayPath: display)
+                        try writeFile(OSCALReport(state: state, generator: generator).render(), to: temporary.path, displayPath: display)
                     }
                 }
             }
