@@ -18,6 +18,28 @@ public struct AuditHeader: Encodable, Sendable {
         public var importedAt: Date?
         public var importedBy: String?
         public var importRecord: String?
+
+        enum CodingKeys: String, CodingKey {
+            case checklist, title, customerParty, provider, sourceFile, importedFrom, originURL, sourceVersion, sourceSHA256,
+                 importedAt, importedBy, importRecord
+        }
+
+        /// Facts that are not known are written as `null`, so that scripts can rely on the keys.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(checklist, forKey: .checklist)
+            try container.encode(title, forKey: .title)
+            try container.encode(customerParty, forKey: .customerParty)
+            try container.encode(provider, forKey: .provider)
+            try container.encode(sourceFile, forKey: .sourceFile)
+            try container.encode(importedFrom, forKey: .importedFrom)
+            try container.encode(originURL, forKey: .originURL)
+            try container.encode(sourceVersion, forKey: .sourceVersion)
+            try container.encode(sourceSHA256, forKey: .sourceSHA256)
+            try container.encode(importedAt, forKey: .importedAt)
+            try container.encode(importedBy, forKey: .importedBy)
+            try container.encode(importRecord, forKey: .importRecord)
+        }
     }
 
     public struct Period: Encodable, Sendable {
@@ -31,6 +53,16 @@ public struct AuditHeader: Encodable, Sendable {
         public var reviewRequired: Bool
         public var defaultReviewInterval: String?
         public var dueSoonWindow: String
+
+        enum CodingKeys: String, CodingKey { case reviewRequired, defaultReviewInterval, dueSoonWindow, signatures }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(reviewRequired, forKey: .reviewRequired)
+            try container.encode(defaultReviewInterval, forKey: .defaultReviewInterval)
+            try container.encode(dueSoonWindow, forKey: .dueSoonWindow)
+            try container.encode(signatures, forKey: .signatures)
+        }
         /// Record signatures: a slot for when attest signs records.
         public var signatures: String
     }
@@ -41,6 +73,17 @@ public struct AuditHeader: Encodable, Sendable {
     /// Nil where no generator is known (a report rendered in memory).
     public var generator: ReportGenerator?
     public var digest: String
+
+    enum CodingKeys: String, CodingKey { case scope, period, policy, generator, digest }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(scope, forKey: .scope)
+        try container.encode(period, forKey: .period)
+        try container.encode(policy, forKey: .policy)
+        try container.encode(generator, forKey: .generator)
+        try container.encode(digest, forKey: .digest)
+    }
 
     public static let signaturesNotYetSupported = "not checked (this attest version does not sign records)"
 

@@ -16,6 +16,16 @@ public struct ReportGenerator: Codable, Hashable, Sendable {
         self.clean = clean
     }
 
+    enum CodingKeys: String, CodingKey { case attestVersion, commit, clean }
+
+    /// Unknown values are written as `null`, so that scripts can rely on the keys.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(attestVersion, forKey: .attestVersion)
+        try container.encode(commit, forKey: .commit)
+        try container.encode(clean, forKey: .clean)
+    }
+
     /// `attest 0.1.0, commit 1a2b…, clean working tree`, one line.
     public var description: String {
         "attest \(attestVersion), " + commitText + ", " + treeText
