@@ -8,8 +8,7 @@ import Testing
 /// what the contract asks (findings for required, unretired items; observations for every evidence
 /// record; waivers and not-applicable marks as approved deviations; version-5 UUIDs).
 @Suite struct OSCALReportTests {
-    static let tools = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/tools/oscal")
+    static let tools = SharedFolder.url.appendingPathComponent("tools/oscal")
     static let validator = tools.appendingPathComponent("validate.py")
 
     /// The document, written to a temporary folder.
