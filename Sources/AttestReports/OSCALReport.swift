@@ -218,6 +218,14 @@ public struct OSCALReport: Sendable {
 
     /// Non-empty, no leading or trailing space, no line breaks or control characters.
     static func oneLine(_ text: String) -> String {
+        // Most values (IDs, dates, hashes, addresses) are printable ASCII with single inner spaces.
+        var previous: UInt8 = 0x20  // as if a space came before: a leading space is not plain
+        var plain = !text.isEmpty
+        for byte in text.utf8 {
+            guard (0x21...0x7E).contains(byte) || (byte == 0x20 && previous != 0x20) else { plain = false; break }
+            previous = byte
+        }
+        if plain && previous != 0x20 { return text }
         let words = text.unicodeScalars.split { $0.properties.isWhitespace || $0.properties.generalCategory == .control }
             .map { String(String.UnicodeScalarView($0)) }
         return words.isEmpty ? "-" : words.joined(separator: " ")
@@ -314,35 +322,44 @@ enum JSONValue: Sendable {
         case .string(let value):
             Self.write(string: value, into: &out)
         case .array(let values):
-            guard !values.isEmpty else { return out += Array("[]".utf8) }
+            guard !values.isEmpty else { return out.append(contentsOf: "[]".utf8) }
             out.append(UInt8(ascii: "["))
             for (index, value) in values.enumerated() {
-                out += index == 0 ? [0x0A] : [UInt8(ascii: ","), 0x0A]
-                out += [UInt8](repeating: 0x20, count: indent + 2)
+                Self.newLine(into: &out, comma: index > 0, indent: indent + 2)
                 value.write(into: &out, indent: indent + 2)
             }
-            out.append(0x0A)
-            out += [UInt8](repeating: 0x20, count: indent)
+            Self.newLine(into: &out, comma: false, indent: indent)
             out.append(UInt8(ascii: "]"))
         case .object(let members):
-            guard !members.isEmpty else { return out += Array("{}".utf8) }
+            guard !members.isEmpty else { return out.append(contentsOf: "{}".utf8) }
             out.append(UInt8(ascii: "{"))
-            for (index, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
-                out += index == 0 ? [0x0A] : [UInt8(ascii: ","), 0x0A]
-                out += [UInt8](repeating: 0x20, count: indent + 2)
-                Self.write(string: key, into: &out)
-                out += Array(": ".utf8)
-                members[key]!.write(into: &out, indent: indent + 2)
+            let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            for (index, member) in sorted.enumerated() {
+                Self.newLine(into: &out, comma: index > 0, indent: indent + 2)
+                Self.write(string: member.key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                out.append(0x20)
+                member.value.write(into: &out, indent: indent + 2)
             }
-            out.append(0x0A)
-            out += [UInt8](repeating: 0x20, count: indent)
+            Self.newLine(into: &out, comma: false, indent: indent)
             out.append(UInt8(ascii: "}"))
         }
+    }
+
+    private static func newLine(into out: inout [UInt8], comma: Bool, indent: Int) {
+        if comma { out.append(UInt8(ascii: ",")) }
+        out.append(0x0A)
+        for _ in 0..<indent { out.append(0x20) }
     }
 
     /// A JSON string: quotes, backslashes and control characters escaped, everything else as UTF-8.
     static func write(string: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(contentsOf: string.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out += Array("\\\"".utf8)
