@@ -275,6 +275,7 @@ public struct OSCALReport: Sendable {
 
         mutating func attachment(_ attachment: Attachment) -> String {
             let uuid = UUIDv5.make(["attachment", checklist, attachment.sha256])
+            guard !seen.contains(uuid) else { return uuid }
             add(uuid, [
                 "uuid": .string(uuid),
                 "title": .string(attachment.name),
@@ -291,6 +292,7 @@ public struct OSCALReport: Sendable {
 
         mutating func reference(_ reference: ExternalReference) -> String {
             let uuid = UUIDv5.make(["reference", checklist, reference.url, reference.sha256])
+            guard !seen.contains(uuid) else { return uuid }
             add(uuid, [
                 "uuid": .string(uuid),
                 "title": .string(reference.url),

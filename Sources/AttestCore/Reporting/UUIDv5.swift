@@ -9,19 +9,36 @@ public enum UUIDv5 {
 
     /// The version-5 UUID of `name` in `namespace`, lowercase as OSCAL writes it.
     public static func make(_ name: String, namespace: UUID = attestNamespace) -> String {
-        var input = Data()
-        withUnsafeBytes(of: namespace.uuid) { input.append(contentsOf: $0) }
-        input.append(contentsOf: Array(name.utf8))
-        var bytes = Array(Insecure.SHA1.hash(data: input).prefix(16))
-        bytes[6] = (bytes[6] & 0x0F) | 0x50
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let uuid = UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                               bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
-        return uuid.uuidString.lowercased()
+        var hasher = Insecure.SHA1()
+        withUnsafeBytes(of: namespace.uuid) { hasher.update(bufferPointer: $0) }
+        hasher.update(data: Array(name.utf8))
+        return format(hasher.finalize())
     }
 
-    /// The UUID of a path of names (`["finding", checklist, item]`), joined unambiguously.
+    /// The UUID of a path of names (`["finding", checklist, item]`), joined unambiguously: the same as
+    /// `make` of `"LENGTH:NAME/LENGTH:NAME…"`.
     public static func make(_ parts: [String]) -> String {
-        make(parts.map { "\($0.utf8.count):\($0)" }.joined(separator: "/"))
+        var hasher = Insecure.SHA1()
+        withUnsafeBytes(of: attestNamespace.uuid) { hasher.update(bufferPointer: $0) }
+        for (index, part) in parts.enumerated() {
+            hasher.update(data: Array(((index > 0 ? "/" : "") + "\(part.utf8.count):").utf8))
+            hasher.update(data: Array(part.utf8))
+        }
+        return format(hasher.finalize())
+    }
+
+    /// The first 16 bytes of the digest with version 5 and the RFC 4122 variant set, as lowercase text.
+    private static func format(_ digest: Insecure.SHA1Digest) -> String {
+        let hex = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(36)
+        for (index, var byte) in digest.prefix(16).enumerated() {
+            if index == 6 { byte = (byte & 0x0F) | 0x50 }
+            if index == 8 { byte = (byte & 0x3F) | 0x80 }
+            if [4, 6, 8, 10].contains(index) { text.append(UInt8(ascii: "-")) }
+            text.append(hex[Int(byte >> 4)])
+            text.append(hex[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }
