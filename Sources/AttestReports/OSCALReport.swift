@@ -44,32 +44,20 @@ public struct OSCALReport: Sendable {
             "description": .string("\(state.verdict.line). Evidence considered: records recorded at or before \(asOf)."),
             "start": .string(asOf),
             "end": .string(asOf),
-            "props": props([
-                ("state-digest", state.digest), ("verdict", state.verdict.word.lowercased()),
-                ("records-considered", String(state.recordCount)),
-                ("review-required", state.settings.reviewRequired ? "yes" : "no"),
-                ("default-review-interval", state.settings.defaultReviewInterval?.description ?? "none"),
-                ("due-soon-window", state.settings.dueSoonWindow.description),
-                ("signatures", AuditHeader.signaturesNotYetSupported),
-            ]),
+            "props": props(headerFacts(["period", "policy", "digest"]) + [("verdict", state.verdict.word.lowercased())]),
             "reviewed-controls": .object(["control-selections": .array([.object(["include-all": .object([:])])])]),
         ]
         if !observations.isEmpty { result["observations"] = .array(observations) }
         if !risks.isEmpty { result["risks"] = .array(risks) }
         if !findings.isEmpty { result["findings"] = .array(findings) }
 
-        var metadataProps: [(String, String)] = [("state-digest", state.digest), ("checklist", id)]
-        if let generator {
-            metadataProps += [("generator-attest-version", generator.attestVersion), ("generator-commit", generator.commitText),
-                              ("generator-working-tree", generator.treeText)]
-        }
         let metadata: [String: JSONValue] = [
             "title": .string("Assessment results: \(state.checklist.title) (\(id)) as of \(asOf)"),
             "last-modified": .string(asOf),
             "published": .string(asOf),
             "version": .string(asOf),
             "oscal-version": .string(Self.oscalVersion),
-            "props": props(metadataProps),
+            "props": props(headerFacts(["generator", "digest"]) + [("checklist", id)]),
             "remarks": .string("Written by attest from the records of checklist \(id). \(state.verdict.line)."),
         ]
         return .object([
@@ -209,6 +197,14 @@ public struct OSCALReport: Sendable {
 
     // MARK: Helpers
 
+    /// The auditor's header facts of `groups` as props (`policy-reviewRequired`, `digest`), worded as in the
+    /// markdown and the JUnit properties.
+    private func headerFacts(_ groups: Set<String>) -> [(String, String)] {
+        AuditHeader(state, generator: generator).facts.filter { groups.contains($0.group) }.map { fact in
+            (fact.group == "digest" ? fact.key : "\(fact.group)-\(fact.key)", fact.value)
+        }
+    }
+
     /// attest's props, in its namespace; values folded onto one line (OSCAL strings have no line breaks).
     private func props(_ pairs: [(String, String)]) -> JSONValue {
         .array(pairs.map { name, value in
@@ -247,7 +243,8 @@ public struct OSCALReport: Sendable {
         init(checklist: String) { self.checklist = checklist }
 
         mutating func checklist(_ state: ChecklistState) -> String {
-            let header = AuditHeader(state, generator: nil).scope
+            let audit = AuditHeader(state, generator: nil)
+            let header = audit.scope
             let uuid = UUIDv5.make(["checklist", checklist, header.sourceSHA256])
             var rlinks: [JSONValue] = [.object([
                 "href": .string("Checklists/\(checklist)/\(header.sourceFile)"),
@@ -257,7 +254,7 @@ public struct OSCALReport: Sendable {
                 rlinks.append(.object(["href": .string(url),
                                        "hashes": .array([.object(["algorithm": .string("SHA-256"), "value": .string(header.sourceSHA256)])])]))
             }
-            let facts = AuditHeader(state, generator: nil).facts.filter { $0.group == "scope" }
+            let facts = audit.facts.filter { $0.group == "scope" }  // worded as in the markdown's Scope
             add(uuid, [
                 "uuid": .string(uuid),
                 "title": .string("Checklist \(checklist): \(header.title)"),
