@@ -34,7 +34,20 @@ public struct OSCALReport: Sendable {
     func document() -> JSONValue {
         var resources = Resources(checklist: id)
         let checklistResource = resources.checklist(state)
-        let observations = state.items.flatMap { item in item.evidence.map { observation($0, item: item, resources: &resources) } }
+        // Observations are most of the document (one per evidence record): rendered on every core, in order.
+        let evidence = state.items.flatMap { item in item.evidence.map { (evidence: $0, item: item) } }
+        for entry in evidence {
+            for attachment in entry.evidence.evidence.attachments { _ = resources.attachment(attachment) }
+            for reference in entry.evidence.evidence.references { _ = resources.reference(reference) }
+        }
+        let report = self, chunk = 512
+        let observations = Parallel.map((evidence.count + chunk - 1) / chunk) { index -> [[UInt8]] in
+            evidence[(index * chunk)..<min(evidence.count, (index + 1) * chunk)].map { entry in
+                var bytes: [UInt8] = []
+                report.observation(entry.evidence, item: entry.item).write(into: &bytes, indent: Self.observationIndent)
+                return bytes
+            }
+        }.flatMap { $0 }
         let risks = state.items.compactMap(risk)
         let findings = state.items.filter { $0.required && !$0.item.retired }.map(finding)
 
@@ -47,7 +60,7 @@ public struct OSCALReport: Sendable {
             "props": props(headerFacts(["period", "policy", "digest"]) + [("verdict", state.verdict.word.lowercased())]),
             "reviewed-controls": .object(["control-selections": .array([.object(["include-all": .object([:])])])]),
         ]
-        if !observations.isEmpty { result["observations"] = .array(observations) }
+        if !observations.isEmpty { result["observations"] = .rendered(observations, indent: Self.observationIndent) }
         if !risks.isEmpty { result["risks"] = .array(risks) }
         if !findings.isEmpty { result["findings"] = .array(findings) }
 
@@ -74,11 +87,14 @@ public struct OSCALReport: Sendable {
 
     // MARK: Parts
 
-    private func observation(_ evidence: EvidenceState, item: ItemState, resources: inout Resources) -> JSONValue {
+    /// Where observations sit: assessment-results › results › [result] › observations › [here].
+    static let observationIndent = 10
+
+    private func observation(_ evidence: EvidenceState, item: ItemState) -> JSONValue {
         let record = evidence.record
         var relevant: [JSONValue] = []
         for attachment in evidence.evidence.attachments {
-            let uuid = resources.attachment(attachment)
+            let uuid = Resources.uuid(of: attachment, checklist: id)
             relevant.append(.object([
                 "href": .string("#\(uuid)"),
                 "description": .string("Attachment \(attachment.name), \(Wording.count(Int(attachment.size), "byte")), "
@@ -87,7 +103,7 @@ public struct OSCALReport: Sendable {
             ]))
         }
         for reference in evidence.evidence.references {
-            let uuid = resources.reference(reference)
+            let uuid = Resources.uuid(of: reference, checklist: id)
             relevant.append(.object([
                 "href": .string("#\(uuid)"),
                 "description": .string("Reference \(reference.url), SHA-256 \(reference.sha256) (kept elsewhere; not checked locally)"),
@@ -270,8 +286,16 @@ public struct OSCALReport: Sendable {
             return uuid
         }
 
+        static func uuid(of attachment: Attachment, checklist: String) -> String {
+            UUIDv5.make(["attachment", checklist, attachment.sha256])
+        }
+
+        static func uuid(of reference: ExternalReference, checklist: String) -> String {
+            UUIDv5.make(["reference", checklist, reference.url, reference.sha256])
+        }
+
         mutating func attachment(_ attachment: Attachment) -> String {
-            let uuid = UUIDv5.make(["attachment", checklist, attachment.sha256])
+            let uuid = Self.uuid(of: attachment, checklist: checklist)
             guard !seen.contains(uuid) else { return uuid }
             add(uuid, [
                 "uuid": .string(uuid),
@@ -288,7 +312,7 @@ public struct OSCALReport: Sendable {
         }
 
         mutating func reference(_ reference: ExternalReference) -> String {
-            let uuid = UUIDv5.make(["reference", checklist, reference.url, reference.sha256])
+            let uuid = Self.uuid(of: reference, checklist: checklist)
             guard !seen.contains(uuid) else { return uuid }
             add(uuid, [
                 "uuid": .string(uuid),
@@ -315,6 +339,8 @@ enum JSONValue: Sendable {
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
+    /// An array whose items were written already, each at `indent` (the array's own indent + 2).
+    case rendered([[UInt8]], indent: Int)
 
     func write(into out: inout [UInt8], indent: Int) {
         switch self {
@@ -326,6 +352,16 @@ enum JSONValue: Sendable {
             for (index, value) in values.enumerated() {
                 Self.newLine(into: &out, comma: index > 0, indent: indent + 2)
                 value.write(into: &out, indent: indent + 2)
+            }
+            Self.newLine(into: &out, comma: false, indent: indent)
+            out.append(UInt8(ascii: "]"))
+        case .rendered(let items, let itemIndent):
+            precondition(itemIndent == indent + 2, "items rendered at \(itemIndent) for an array at \(indent)")
+            guard !items.isEmpty else { return out.append(contentsOf: "[]".utf8) }
+            out.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                Self.newLine(into: &out, comma: index > 0, indent: itemIndent)
+                out.append(contentsOf: item)
             }
             Self.newLine(into: &out, comma: false, indent: indent)
             out.append(UInt8(ascii: "]"))
