@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "AttestImportTests", dependencies: ["AttestImport", "AttestCore"], exclude: ["Fixtures", "Expected"]),
         .testTarget(
             name: "AttestReportsTests", dependencies: ["AttestReports", "AttestCore", "AttestTestSupport"], exclude: ["Snapshots"]),
-        .testTarget(name: "AttestCLITests", dependencies: ["attest", "AttestCore", "AttestTestSupport"]),
+        .testTarget(name: "AttestCLITests", dependencies: ["attest", "AttestCore", "AttestTestSupport"], exclude: ["Snapshots"]),
     ]
 )
 

@@ -2,7 +2,7 @@
 # Speed of evaluation at scale, as ratios against a floor measured in the same run on the same files:
 #   floor: reading every record file once (cat of records/**, page cache warm)
 #   attest status and gate (stat cache warm), status (stat cache cold: every attachment re-hashed),
-#   attest report, attest verify (re-hash everything, re-read every record, derive the item table again),
+#   attest report (JUnit, markdown, OSCAL), attest verify (re-hash everything, re-read every record, derive the item table again),
 #   attest tick (reads records/checklist/ only).
 # Then the same workspace is committed to git and the git checks are measured on their own:
 #   gate and verify in the repository, minus the same command outside it.
@@ -47,7 +47,7 @@ printf '%-36s %8s ms\n' "floor: read every record once" "$floor"
 printf '%-36s %8s ms  %6sx floor\n' "attest status (stat cache warm)" "$warm" "$(ratio "$warm")"
 printf '%-36s %8s ms  %6sx floor\n' "attest gate (stat cache warm)" "$gate" "$(ratio "$gate")"
 printf '%-36s %8s ms  %6sx floor\n' "attest status (stat cache cold)" "$cold" "$(ratio "$cold")"
-printf '%-36s %8s ms  %6sx floor\n' "attest report (JUnit + markdown)" "$report" "$(ratio "$report")"
+printf '%-36s %8s ms  %6sx floor\n' "attest report (JUnit, markdown, OSCAL)" "$report" "$(ratio "$report")"
 printf '%-36s %8s ms  %6sx floor\n' "attest verify (re-hash all)" "$verify" "$(ratio "$verify")"
 printf '%-36s %8s ms  %6sx floor\n' "attest tick (adds one record)" "$tick" "$(ratio "$tick")"
 

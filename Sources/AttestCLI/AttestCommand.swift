@@ -14,7 +14,7 @@ public struct AttestCommand: ParsableCommand {
             A workspace is a folder with Checklists/ (usually a git repository); attest finds it from the current \
             directory upwards, or takes --workspace DIR. Records are JSON files, one per record, never rewritten.
 
-            Typical session:
+            Typical session (`attest help COMMAND` shows each command's options and examples):
               attest init
               attest import vendor/matrix.md --checklist acme-cloud
               attest list
@@ -28,7 +28,7 @@ public struct AttestCommand: ParsableCommand {
               2  usage or input error, or a failed write (nothing half-written)
               3  integrity: an attachment missing or altered, a digest changed
             """,
-        version: "0.1.0",
+        version: AttestVersion.current,
         subcommands: [
             Init.self, Import.self, List.self, Show.self, Status.self, Tick.self, Revoke.self, Waive.self,
             NotApplicableCommand.self, ReviewCommand.self, Settings.self, Log.self, Report.self, Gate.self, Verify.self,
@@ -43,6 +43,22 @@ public struct AttestCommand: ParsableCommand {
     /// integrity failures 3. SIGXFSZ is ignored so that a file-size limit fails a write instead of killing attest.
     public static func main() {
         signal(SIGXFSZ, SIG_IGN)
+        switch CommandLineIntent.of(Array(CommandLine.arguments.dropFirst()), root: self) {
+        case .help(let subcommand, let name):
+            // ArgumentParser's help screen, then the command's examples.
+            var text = helpMessage(for: subcommand)
+            while text.hasSuffix("\n") { text.removeLast() }
+            if let examples = HelpExamples.section(for: name) { text += "\n\n" + examples }
+            Console.print(text)
+            Console.flush()
+            Glibc.exit(0)
+        case .unknownSubcommand(let typed, let suggestion):
+            Console.error("error: attest has no command '\(typed)'." + (suggestion.map { " Did you mean '\($0)'?" } ?? "")
+                + "\nUsage: " + usageString(for: self) + "\n  See 'attest --help' for the commands.")
+            Glibc.exit(2)
+        case .parse:
+            break
+        }
         let command: any ParsableCommand
         do {
             command = try parseAsRoot()
@@ -59,6 +75,13 @@ public struct AttestCommand: ParsableCommand {
         } catch let code as ExitCode {
             Console.flush()
             Glibc.exit(code.rawValue)
+        } catch let error as ValidationError {
+            // Thrown while running (a date, a missing option): the subcommand's usage, not the top level's.
+            Console.flush()
+            let name = type(of: command)._commandName
+            Console.error("Error: \(error.message)\nUsage: " + usageString(for: type(of: command))
+                + "\n  See 'attest \(name) --help' for options and examples.")
+            Glibc.exit(2)
         } catch let error as IntegrityError {
             Console.flush()
             Console.error(Console.paint("integrity failure:", .red) + " " + (error.errorDescription ?? ""))

@@ -2,16 +2,20 @@ public import AttestCore
 import Foundation
 
 /// The markdown audit summary for auditors: verdict first, then counts, obligations, evidence, waivers,
-/// what expires soon, the items the customer does not own, anomalies, the source and the state digest.
+/// what expires soon, the items the customer does not own, anomalies and the state digest; the scope (with the
+/// source matrix), period, policy and generator come first, after the verdict.
 /// Every piece of input text goes through `cell` or `text`, so that nothing can break a table or inject HTML.
 public struct MarkdownReport: Sendable {
     public var state: ChecklistState
     /// The due-soon window (default: the checklist's setting).
     public var window: Interval
+    /// What produced the report; nil leaves the generator section out (a report rendered in memory).
+    public var generator: ReportGenerator?
 
-    public init(state: ChecklistState, window: Interval? = nil) {
+    public init(state: ChecklistState, window: Interval? = nil, generator: ReportGenerator? = nil) {
         self.state = state
         self.window = window ?? state.settings.dueSoonWindow
+        self.generator = generator
     }
 
     public func render() -> String {
@@ -20,13 +24,12 @@ public struct MarkdownReport: Sendable {
         let required = state.required
         out.append("# Compliance report: \(text(checklist.title))")
         out.append("")
-        let detail = state.passes
-            ? "all \(required.count) obligations are complete, waived or not applicable"
-            : "\(state.blocking.count) of \(required.count) obligations are not satisfied"
-        out.append("**Verdict: \(state.passes ? "PASS" : "FAIL")**: \(detail) as of \(Timestamp.format(state.asOf)).")
+        let verdict = state.verdict
+        out.append("**Verdict: \(verdict.word)**: \(verdict.detail).")
         out.append("")
-        out.append("Checklist `\(checklist.id)`, customer party \(text(state.customerParty)), \(state.recordCount) records.")
+        out.append("Checklist `\(checklist.id)`, customer party \(text(state.customerParty)), \(Wording.count(state.recordCount, "record")).")
         out.append("")
+        appendHeader(&out)
 
         out.append("## Counts")
         out.append("")
@@ -40,11 +43,10 @@ public struct MarkdownReport: Sendable {
         appendDueSoon(&out)
         appendOthers(&out)
         appendAnomalies(&out)
-        appendSource(&out)
 
         out.append("## State digest")
         out.append("")
-        out.append("SHA-256 of the \(state.recordCount) records recorded at or before \(Timestamp.format(state.asOf)):")
+        out.append("SHA-256 of the \(Wording.count(state.recordCount, "record")) recorded at or before \(Timestamp.format(state.asOf)):")
         out.append("")
         out.append("`\(state.digest)`")
         out.append("")
@@ -54,6 +56,21 @@ public struct MarkdownReport: Sendable {
     }
 
     private var parties: [String] { state.parties }
+
+    /// Scope, period, policy in effect and generator: the same facts as the JUnit properties and
+    /// `status --format json`. The generator section is the only part that may differ for the same state.
+    private func appendHeader(_ out: inout [String]) {
+        let facts = AuditHeader(state, generator: generator).facts
+        for (group, title) in [("scope", "## Scope"), ("period", "## Period"), ("policy", "## Policy in effect"),
+                               ("generator", "## Generator")] {
+            let rows = facts.filter { $0.group == group }.map { fact -> [String] in
+                let value = fact.key.hasSuffix("sha256") || fact.key == "checklist" ? "`\(fact.value)`" : cell(fact.value)
+                return [fact.label, value]
+            }
+            guard !rows.isEmpty else { continue }
+            section(title, ["Field", "Value"], rows, empty: "", into: &out)
+        }
+    }
 
     /// A table and the blank line after it. Cells must already be escaped.
     private func table(_ headers: [String], alignments: [String]? = nil, _ rows: [[String]]) -> [String] {
@@ -85,6 +102,7 @@ public struct MarkdownReport: Sendable {
             case .complete: valid = item.expiresAt.map(Timestamp.through) ?? "no expiry"
             case .waived: valid = item.expiresAt.map { "waived through \(Timestamp.through($0))" } ?? ""
             case .expired: valid = item.expiresAt.map { "expired after \(Timestamp.through($0))" } ?? "expired"
+            case .pending: valid = item.futureEvidence.first.map(\.standingText) ?? ""
             default: valid = ""
             }
             let count = item.evidence.filter { $0.standing != .revoked }.count
@@ -112,13 +130,15 @@ public struct MarkdownReport: Sendable {
                 var line = "- `\(record.id)` recorded \(Timestamp.format(record.recordedAt)) by \(text(record.by)), "
                     + "effective \(Timestamp.human(evidence.evidence.effective))"
                 if let until = evidence.validUntil { line += ", valid through \(Timestamp.through(until))" }
-                line += ": **\(evidence.standing.rawValue)**"
+                line += ": **\(evidence.standingText)**"
                 out.append(line)
                 if let note = evidence.evidence.note { out.append("  - note: \(text(note))") }
                 for attachment in evidence.evidence.attachments {
                     let damage = evidence.damagedAttachments.first { $0.attachment == attachment }
                     let flag = damage.map { $0.check == .missing ? " — **MISSING**" : " — **ALTERED**" } ?? ""
-                    out.append("  - attachment \(text(attachment.name)), \(attachment.size) bytes, \(text(attachment.mediaType)), SHA-256 `\(attachment.sha256)`\(flag)")
+                    let named = attachment.extensionMediaType.map { " (its name suggests \(text($0)))" } ?? ""
+                    out.append("  - attachment \(text(attachment.name)), \(Wording.count(Int(attachment.size), "byte")), "
+                        + "\(text(attachment.mediaType))\(named), SHA-256 `\(attachment.sha256)`\(flag)")
                 }
                 for link in evidence.evidence.links { out.append("  - link: \(text(link))") }
                 for reference in evidence.evidence.references {
@@ -186,20 +206,6 @@ public struct MarkdownReport: Sendable {
                 .map { [item.item.id, cell(item.item.task), cell($0.description)] }
         }
         section("## RACI anomalies", ["ID", "Task", "Anomaly"], rows, empty: "None.", into: &out)
-    }
-
-    private func appendSource(_ out: inout [String]) {
-        let source = state.source
-        var rows = [
-            ["File", cell(source.file)],
-            ["Imported from", cell(source.importedFrom)],
-            ["SHA-256", "`\(source.sha256)`"],
-            ["Version", cell(source.version ?? "not given")],
-        ]
-        if let record = state.importRecord {
-            rows.append(["Imported", "\(Timestamp.format(record.recordedAt)) by \(cell(record.by))"])
-        }
-        section("## Source matrix", ["Field", "Value"], rows, empty: "", into: &out)
     }
 
     // MARK: Escaping

@@ -1,30 +1,167 @@
 public import AttestCore
 public import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-/// Writes `<checklist-id>.junit.xml` and `<checklist-id>.md` for one evaluated checklist.
+/// Writes `<checklist-id>.junit.xml`, `<checklist-id>.md` and `<checklist-id>.oscal-ar.json` for evaluated
+/// checklists, all or nothing: every file goes to a temporary file under the workspace's `.attest/tmp/`
+/// first, and only when all are written are they renamed into place. A failure (disk full, file-size
+/// limit) replaces none, leaves no temporary file and removes any report folder it created.
 public enum ReportWriter {
     public enum Kind: String, CaseIterable, Sendable {
-        case junit, markdown
+        case junit, markdown, oscal
+
+        func fileName(_ checklist: String) -> String {
+            switch self {
+            case .junit: "\(checklist).junit.xml"
+            case .markdown: "\(checklist).md"
+            case .oscal: "\(checklist).oscal-ar.json"
+            }
+        }
     }
 
-    /// Writes the chosen reports into `directory`; returns the paths written, as `displayDirectory/NAME`.
-    public static func write(_ state: ChecklistState, to directory: URL, displayDirectory: String, kinds: Set<Kind>,
-                             window: Interval? = nil) throws -> [String] {
-        var written: [String] = []
-        let id = state.checklist.id
-        if kinds.contains(.junit) {
-            let name = "\(id).junit.xml"
-            try JUnitReport(states: [state]).write(to: directory.appendingPathComponent(name), displayPath: "\(displayDirectory)/\(name)")
-            written.append("\(displayDirectory)/\(name)")
+    /// Writes the chosen reports of every state into `directory`; returns the paths written, as
+    /// `displayDirectory/NAME`. `temporaryDirectory` must lie on the same file system as `directory`
+    /// for the final renames to be atomic (else each file is copied beside its target first).
+    public static func write(_ states: [ChecklistState], to directory: URL, displayDirectory: String, kinds: Set<Kind>,
+                             window: Interval? = nil, generator: ReportGenerator? = nil, temporaryDirectory: URL) throws -> [String] {
+        var pending: [(temporary: URL, target: URL, display: String)] = []
+        var createdFolders: [URL] = []
+        func discard() {
+            for file in pending { unlink(file.temporary.path) }
+            for folder in createdFolders.reversed() { rmdir(folder.path) }
         }
-        if kinds.contains(.markdown) {
-            let name = "\(id).md"
-            let markdown = MarkdownReport(state: state, window: window).render()
-            // AtomicFile's own error names the report and says what to check.
-            try AtomicFile.write(Data(markdown.utf8), to: directory.appendingPathComponent(name), mode: .replace,
-                                 displayPath: "\(displayDirectory)/\(name)")
-            written.append("\(displayDirectory)/\(name)")
+        do {
+            try FileManager.default.createDirectory(at: temporaryDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw ReportError.writeFailed(path: temporaryDirectory.path, detail: error.localizedDescription)
         }
-        return written
+        let stamp = "\(getpid())-\(UInt32.random(in: .min ... .max))"
+        do {
+            for state in states {
+                for kind in Kind.allCases where kinds.contains(kind) {
+                    let name = kind.fileName(state.checklist.id)
+                    let display = "\(displayDirectory)/\(name)"
+                    let temporary = temporaryDirectory.appendingPathComponent("report-\(stamp)-\(name)")
+                    pending.append((temporary, directory.appendingPathComponent(name), display))
+                    switch kind {
+                    case .junit:
+                        try JUnitReport(states: [state], generator: generator).write(toFile: temporary.path, displayPath: display)
+                    case .markdown:
+                        let text = MarkdownReport(state: state, window: window, generator: generator).render()
+                        try writeFile(Data(text.utf8), to: temporary.path, displayPath: display)
+                    case .oscal:
+                        try writeFile(OSCALReport(state: state, generator: generator).render(), to: temporary.path, displayPath: display)
+                    }
+                }
+            }
+            createdFolders = try createFolder(directory, displayPath: displayDirectory)
+            try swap(pending, temporaryDirectory: temporaryDirectory, stamp: stamp)
+        } catch {
+            discard()
+            throw error
+        }
+        return pending.map(\.display)
+    }
+
+    /// Renames every temporary file over its target. Should one rename fail, the targets already
+    /// replaced get their old files back (kept as hard links until all renames succeeded).
+    private static func swap(_ files: [(temporary: URL, target: URL, display: String)], temporaryDirectory: URL, stamp: String) throws {
+        var backups: [(target: URL, backup: URL?)] = []
+        defer { for case let backup? in backups.map(\.backup) { unlink(backup.path) } }
+        for (index, file) in files.enumerated() {
+            var backup: URL? = temporaryDirectory.appendingPathComponent("old-\(stamp)-\(index)")
+            if link(file.target.path, backup!.path) != 0 { backup = nil }
+            if rename(file.temporary.path, file.target.path) != 0 {
+                var code = errno
+                if code == EXDEV {
+                    // Another file system: copy beside the target, then rename there.
+                    let beside = file.target.deletingLastPathComponent().appendingPathComponent(".\(file.target.lastPathComponent).\(stamp).tmp")
+                    do {
+                        try writeFile(try Data(contentsOf: file.temporary), to: beside.path, displayPath: file.display)
+                        if rename(beside.path, file.target.path) == 0 {
+                            unlink(file.temporary.path)
+                            backups.append((file.target, backup))
+                            continue
+                        }
+                        code = errno
+                        unlink(beside.path)
+                    } catch {
+                        unlink(beside.path)
+                        if let backup { unlink(backup.path) }
+                        restore(backups)
+                        throw error
+                    }
+                }
+                if let backup { unlink(backup.path) }
+                restore(backups)
+                throw ReportError.writeFailed(path: file.display, detail: "rename: \(String(cString: strerror(code)))")
+            }
+            backups.append((file.target, backup))
+        }
+    }
+
+    private static func restore(_ replaced: [(target: URL, backup: URL?)]) {
+        for (target, backup) in replaced.reversed() {
+            if let backup {
+                rename(backup.path, target.path)
+            } else {
+                unlink(target.path)
+            }
+        }
+    }
+
+    /// Creates `folder` and any missing parents; returns those it created, outermost first.
+    private static func createFolder(_ folder: URL, displayPath: String) throws -> [URL] {
+        var missing: [URL] = []
+        var candidate = folder.standardizedFileURL
+        var isDirectory: ObjCBool = false
+        while !FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory) {
+            missing.insert(candidate, at: 0)
+            let parent = candidate.deletingLastPathComponent()
+            if parent.path == candidate.path { break }
+            candidate = parent
+        }
+        if missing.isEmpty && !isDirectory.boolValue {
+            throw ReportError.writeFailed(path: displayPath, detail: "not a directory")
+        }
+        var created: [URL] = []
+        for url in missing {
+            guard mkdir(url.path, 0o755) == 0 else {
+                let code = errno
+                for done in created.reversed() { rmdir(done.path) }
+                throw ReportError.writeFailed(path: displayPath, detail: "cannot create \(url.path): \(String(cString: strerror(code)))")
+            }
+            created.append(url)
+        }
+        return created
+    }
+
+    /// Writes through POSIX calls so that ENOSPC and EFBIG (SIGXFSZ ignored) come back as errors.
+    private static func writeFile(_ data: Data, to path: String, displayPath: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ReportError.writeFailed(path: displayPath, detail: "open: \(String(cString: strerror(errno)))") }
+        var failure: String?
+        data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = "write: \(String(cString: strerror(errno)))"
+                    return
+                }
+                offset += written
+            }
+        }
+        if failure == nil && fsync(fd) != 0 { failure = "fsync: \(String(cString: strerror(errno)))" }
+        if close(fd) != 0 && failure == nil { failure = "close: \(String(cString: strerror(errno)))" }
+        if let failure {
+            unlink(path)
+            throw ReportError.writeFailed(path: displayPath, detail: failure)
+        }
     }
 }

@@ -235,7 +235,7 @@ import Testing
         let asOf = "2099-01-01"
         try cli.run(["report", "--as-of", asOf, "--out", "first"]).expectSuccess()
         try cli.run(["report", "--as-of", asOf, "--out", "second"]).expectSuccess()
-        for name in ["adobe-commerce-cloud-service.junit.xml", "adobe-commerce-cloud-service.md"] {
+        for name in ["adobe-commerce-cloud-service.junit.xml", "adobe-commerce-cloud-service.md", "adobe-commerce-cloud-service.oscal-ar.json"] {
             let first = try Data(contentsOf: cli.workspace.appendingPathComponent("first/\(name)"))
             let second = try Data(contentsOf: cli.workspace.appendingPathComponent("second/\(name)"))
             #expect(first == second, "\(name) differs between two runs with the same --as-of")
@@ -281,7 +281,8 @@ import Testing
         try cli.run(["list", "--checklist", "service"]).expectSuccess()
         try cli.run(["report"]).expectSuccess()
         let reports = try FileManager.default.contentsOfDirectory(atPath: cli.workspace.appendingPathComponent("Reports").path).sorted()
-        #expect(reports == ["adobe-commerce-cloud-service.junit.xml", "adobe-commerce-cloud-service.md", "service.junit.xml", "service.md"])
+        #expect(reports == ["adobe-commerce-cloud-service.junit.xml", "adobe-commerce-cloud-service.md", "adobe-commerce-cloud-service.oscal-ar.json",
+                            "service.junit.xml", "service.md", "service.oscal-ar.json"])
         let gate = try #require(try cli.json(["gate"]) as? [String: Any])
         #expect((gate["checklists"] as? [Any])?.count == 2 && gate["passes"] as? Bool == false)
         let unknown = try cli.run(["status", "--checklist", "nope"])

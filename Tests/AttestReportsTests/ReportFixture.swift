@@ -24,6 +24,8 @@ enum ReportFixture {
             effective: F.date("2026-01-15"), validUntil: Timestamp.parse("2026-07-01")!.endExclusive)),
             item: "T-01", at: "2026-01-15T10:00:00Z", by: "Ünal \u{1B}[1m<admin>\u{0} 😀")
         fixture.tick("T-03", at: "2026-01-20T10:00:00Z", validUntil: "2026-03-31")
+        // Dated after the as-of: "not yet effective until 2026-07-01" everywhere; T-02 stays pending.
+        fixture.tick("T-02", at: "2026-06-01T10:00:00Z", effective: "2026-07-01")
         fixture.tick("T-04", at: "2026-01-21T10:00:00Z")
         fixture.tick("T-05", at: "2026-02-01T10:00:00Z",
                      attachments: [Attachment(name: "backup-restore.log", size: 912, mediaType: "text/plain", sha256: missingHash)])

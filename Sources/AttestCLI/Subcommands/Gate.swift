@@ -35,14 +35,12 @@ struct Gate: ParsableCommand {
     private func printSummary(_ state: ChecklistState) {
         let id = state.checklist.id
         let blocking = state.blocking
-        if blocking.isEmpty {
-            Console.print(Console.paint("PASS", .green) + " \(id): all \(state.required.count) obligations satisfied as of \(Timestamp.human(state.asOf))")
-            return
-        }
-        Console.print(Console.paint("FAIL", .red) + " \(id): \(blocking.count) of \(state.required.count) obligations unsatisfied as of \(Timestamp.human(state.asOf))")
+        let verdict = state.verdict
+        Console.print("\(id): " + Console.paint(verdict.word, state.passes ? .green : .red) + ": \(verdict.detail)")
+        if blocking.isEmpty { return }
         let shown = blocking.prefix(20)
         for item in shown {
-            let (missing, fix) = item.explanation(checklist: id)
+            let (missing, fix) = item.attention(checklist: id)
             Console.print("  " + Console.paint(Console.pad(item.status.rawValue, 10), Console.color(for: item.status.rawValue))
                 + "\(item.item.id)  \(item.item.task)")
             Console.print(Console.paint("            \(missing) → \(fix)", .dim))

@@ -10,8 +10,17 @@ struct Init: ParsableCommand {
     @Argument(help: ArgumentHelp("The folder to set up.", valueName: "DIR"))
     var directory: String = "."
 
+    @Flag(help: "Create the workspace even inside another one (its records stay separate).")
+    var nested = false
+
     func run() throws {
         let root = URL(fileURLWithPath: directory)
+        let own = root.appendingPathComponent("Checklists").path
+        if !nested, !FileManager.default.fileExists(atPath: own), root.standardizedFileURL.path != "/",
+           let enclosing = try? Workspace.locate(explicit: nil, from: root.standardizedFileURL.deletingLastPathComponent()) {
+            throw StoreError.invalidInput("\(root.standardizedFileURL.path) lies inside the attest workspace at \(enclosing.root.path); run attest "
+                + "commands there (they find it from any folder below), or pass --nested for a separate workspace")
+        }
         let created = try Workspace.initialize(at: root)
         if created.isEmpty {
             Console.print("\(directory) is already an attest workspace.")

@@ -5,7 +5,11 @@ import Foundation
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List items with their kind and status.",
-        discussion: "By default every current item; filter with --kind, --status or --required. Retired items show with --all.")
+        discussion: """
+            By default every current item; filter with --kind, --status or --required. Retired items show with --all. \
+            Items that are not required (consulted, informed, inherited, not applicable by the matrix) show \
+            "-" as their status; --format json keeps their status and "required": false.
+            """)
 
     @OptionGroup var location: WorkspaceOptions
     @OptionGroup var time: TimeOptions
@@ -54,8 +58,8 @@ struct List: ParsableCommand {
         Console.print(Console.paint(Console.pad("ID", idWidth) + "  " + Console.pad("STATUS", 14) + Console.pad("KIND", 15)
             + Console.pad(state.customerParty.uppercased().prefix(8).description, 9) + "TASK", .bold))
         for item in items {
-            let statusText = Console.pad(item.status.rawValue, 14)
-            Console.print(Console.pad(item.item.id, idWidth) + "  " + Console.paint(statusText, Console.color(for: item.status.rawValue))
+            let shown = item.required || item.item.retired ? item.status.rawValue : "-"
+            Console.print(Console.pad(item.item.id, idWidth) + "  " + Console.paint(Console.pad(shown, 14), Console.color(for: shown))
                 + Console.pad(item.item.kind.rawValue, 15) + Console.pad(item.item.customerLetters.isEmpty ? "-" : item.item.customerLetters, 9)
                 + item.item.task)
         }

@@ -5,11 +5,12 @@ import Foundation
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write the JUnit XML and markdown audit reports.",
+        abstract: "Write the JUnit XML, markdown audit summary and OSCAL assessment results.",
         discussion: """
-            Writes Reports/<checklist-id>.junit.xml and Reports/<checklist-id>.md (or into --out DIR). The same \
-            workspace and --as-of give the same bytes. Exits 3, after writing both, when an attachment is missing \
-            or altered.
+            Writes Reports/<checklist-id>.junit.xml, Reports/<checklist-id>.md and Reports/<checklist-id>.oscal-ar.json \
+            (or into --out DIR), all or none: a failed write replaces no file. The same state and --as-of give the same \
+            bytes, except the generator block (attest version, commit, clean tree). Exits 3, after writing, when an \
+            attachment is missing or altered.
             """)
 
     @OptionGroup var location: WorkspaceOptions
@@ -18,7 +19,7 @@ struct Report: ParsableCommand {
     @Option(help: ArgumentHelp("Folder for the reports (default: Reports/ at the workspace root).", valueName: "DIR"))
     var out: String?
 
-    @Option(help: ArgumentHelp("Write only one report: junit or markdown.", valueName: "KIND"))
+    @Option(help: ArgumentHelp("Write only one report: junit, markdown or oscal.", valueName: "KIND"))
     var only: String?
 
     @Option(help: ArgumentHelp("Window for \"due soon\" in the markdown report (default: the checklist's, 30d).", valueName: "WINDOW"))
@@ -26,7 +27,7 @@ struct Report: ParsableCommand {
 
     func validate() throws {
         if let only, ReportWriter.Kind(rawValue: only) == nil {
-            throw ValidationError("--only \"\(only)\" is not a report; use junit or markdown")
+            throw ValidationError("--only \"\(only)\" is not a report; use junit, markdown or oscal")
         }
         if let dueWithin, Interval(dueWithin) == nil {
             throw ValidationError("--due-within \"\(dueWithin)\" is not a window; use 30d, 6w, 3m or 1y")
@@ -39,19 +40,22 @@ struct Report: ParsableCommand {
         let workspace = audited[0].ledger.store.workspace
         let directory = out.map { URL(fileURLWithPath: $0) } ?? workspace.reportsDirectory
         let display = out ?? "Reports"
-        let kinds: Set<ReportWriter.Kind> = only.flatMap(ReportWriter.Kind.init).map { [$0] } ?? Set(ReportWriter.Kind.allCases)
-        var broken: [String] = []
-        for checked in audited {
-            let ledger = checked.ledger
-            let state = checked.state
-            let written = try ReportWriter.write(state, to: directory, displayDirectory: display, kinds: kinds,
-                                                 window: dueWithin.flatMap(Interval.init))
-            let verdict = state.passes ? "pass" : "fail"
-            Console.print("\(ledger.checklist.id): \(verdict), \(state.blocking.count) of \(state.required.count) obligations unsatisfied; "
-                + "digest \(state.digest) as of \(Timestamp.format(state.asOf))")
-            for path in written { Console.print("  wrote \(path)") }
-            broken += checked.integrityProblems
+        if out == nil, let kind = SafeFile.kind(of: directory.path), kind != .directory {
+            throw StoreError.notRegularFile(path: "Reports", kind: "\(kind.rawValue) where the reports folder belongs; remove it")
         }
-        if !broken.isEmpty { throw IntegrityError(problems: broken) }
+        let kinds: Set<ReportWriter.Kind> = only.flatMap(ReportWriter.Kind.init).map { [$0] } ?? Set(ReportWriter.Kind.allCases)
+        var states = audited.map(\.state)
+        for index in states.indices { states[index].integrityProblems = audited[index].integrityProblems }
+        let generator = ReportGenerator.inspect(workspace, reportDirectory: directory)
+        let written = try ReportWriter.write(states, to: directory, displayDirectory: display, kinds: kinds,
+                                             window: dueWithin.flatMap(Interval.init), generator: generator,
+                                             temporaryDirectory: try workspace.temporaryDirectoryCreated())
+        for state in states {
+            let id = state.checklist.id
+            Console.print("\(id): \(state.verdict.line); digest \(state.digest) as of \(Timestamp.format(state.asOf))")
+            for path in written where path.hasPrefix("\(display)/\(id).") { Console.print("  wrote \(path)") }
+        }
+        let problems = states.flatMap(\.integrityProblems)
+        if !problems.isEmpty { throw IntegrityError(problems: problems) }
     }
 }

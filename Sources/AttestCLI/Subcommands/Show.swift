@@ -38,7 +38,7 @@ struct Show: ParsableCommand {
         for note in item.notes { Console.print("note:           \(note)") }
         if let inherits = item.inherits { Console.print("inherits:       \(inherits)") }
         if itemState.blocks {
-            let (missing, fix) = itemState.explanation(checklist: ledger.checklist.id)
+            let (missing, fix) = itemState.attention(checklist: ledger.checklist.id)
             Console.print("missing:        \(missing)")
             Console.print("fix:            \(fix)")
         }
@@ -54,7 +54,7 @@ struct Show: ParsableCommand {
             if let evidence = standings[record.id] {
                 // The validity an interval implies (an explicit one is in the summary already).
                 let implied = evidence.evidence.validUntil == nil ? evidence.validUntil.map { ", through \(Timestamp.through($0))" } : nil
-                line += "  [\(evidence.standing.rawValue)\(implied ?? "")]"
+                line += "  [\(evidence.standingText)\(implied ?? "")]"
             }
             Console.print(line)
         }

@@ -5,7 +5,10 @@ import Foundation
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Counts, and what needs attention: unsatisfied obligations and what expires soon.",
-        discussion: "With several checklists and no --checklist, shows them all.")
+        discussion: """
+            With several checklists and no --checklist, shows them all. --format json adds the auditor's header \
+            (scope, period, policy in effect, generator) that the reports carry.
+            """)
 
     @OptionGroup var location: WorkspaceOptions
     @OptionGroup var time: TimeOptions
@@ -25,8 +28,10 @@ struct Status: ParsableCommand {
         let states = try location.ledgers().map { try $0.evaluate(asOf: asOf) }
         if output.json {
             struct Output: Encodable { var passes: Bool; var checklists: [StatusJSON] }
+            let workspace = try location.locate()
+            let generator = ReportGenerator.inspect(workspace, reportDirectory: workspace.reportsDirectory)
             try Console.printJSON(Output(passes: states.allSatisfy(\.passes),
-                                         checklists: states.map { StatusJSON($0, window: window(for: $0)) }))
+                                         checklists: states.map { StatusJSON($0, window: window(for: $0), generator: generator) }))
             return
         }
         for (index, state) in states.enumerated() {
@@ -41,10 +46,8 @@ struct Status: ParsableCommand {
 
     private func printText(_ state: ChecklistState) {
         let id = state.checklist.id
-        let required = state.required
-        let satisfied = required.filter { $0.status.isSatisfied }.count
-        let verdict = state.passes ? Console.paint("PASS", .green) : Console.paint("FAIL", .red)
-        Console.print(Console.paint("\(id)", .bold) + ": \(verdict), \(satisfied) of \(required.count) obligations satisfied (as of \(Timestamp.human(state.asOf)))")
+        let verdict = state.verdict
+        Console.print(Console.paint("\(id)", .bold) + ": " + Console.paint(verdict.word, state.passes ? .green : .red) + ": \(verdict.detail)")
         let counts = ItemStatus.allCases.compactMap { status -> String? in
             let count = state.count(status)
             return count == 0 ? nil : "\(count) \(status.rawValue)"
@@ -59,7 +62,7 @@ struct Status: ParsableCommand {
         if !blocking.isEmpty {
             Console.print(Console.paint("  Needs attention:", .bold))
             for item in blocking {
-                let (missing, fix) = item.explanation(checklist: id)
+                let (missing, fix) = item.attention(checklist: id)
                 Console.print("    " + Console.paint(Console.pad(item.status.rawValue, 10), Console.color(for: item.status.rawValue))
                     + " \(item.item.id)  \(item.item.task)")
                 Console.print(Console.paint("               \(missing); fix: \(fix)", .dim))
@@ -103,8 +106,21 @@ struct StatusJSON: Encodable {
     var dueSoon: [Due]
     var dueSoonWindow: String
     var digest: String
+    /// The one verdict wording: `FAIL: 6 of 8 obligations unsatisfied as of …`.
+    var verdict: String
+    /// Evidence dated after the as-of: it counts only from its effective date.
+    var notYetEffective: [Future]
+    /// Scope, period, policy in effect and generator, as the reports show them.
+    var header: AuditHeader
 
-    init(_ state: ChecklistState, window: Interval) {
+    struct Future: Encodable {
+        var id: String
+        var item: String
+        var effective: Date
+        var standing: String
+    }
+
+    init(_ state: ChecklistState, window: Interval, generator: ReportGenerator? = nil) {
         checklist = state.checklist.id
         asOf = state.asOf
         passes = state.passes
@@ -113,11 +129,16 @@ struct StatusJSON: Encodable {
         counts = Dictionary(uniqueKeysWithValues: ItemStatus.allCases.map { ($0.rawValue, state.count($0)) })
         kinds = Dictionary(uniqueKeysWithValues: ItemKind.counts(of: state.items.map(\.item)).map { ($0.key.rawValue, $0.value) })
         attention = state.blocking.map { item in
-            let (missing, fix) = item.explanation(checklist: state.checklist.id)
+            let (missing, fix) = item.attention(checklist: state.checklist.id)
             return Attention(id: item.item.id, task: item.item.task, status: item.status.rawValue, missing: missing, fix: fix)
         }
         dueSoon = state.dueSoon(within: window).map { Due(id: $0.item.id, task: $0.item.task, status: $0.status.rawValue, expiresAt: $0.expiresAt!) }
         dueSoonWindow = window.description
         digest = state.digest
+        verdict = state.verdict.line
+        notYetEffective = state.items.flatMap { item in
+            item.futureEvidence.map { Future(id: $0.record.id, item: item.item.id, effective: $0.evidence.effective, standing: $0.standingText) }
+        }
+        header = AuditHeader(state, generator: generator)
     }
 }

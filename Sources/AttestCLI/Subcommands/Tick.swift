@@ -8,11 +8,6 @@ struct Tick: ParsableCommand {
         discussion: """
             Files are copied into the checklist's content-addressed store (by SHA-256; the same file twice is stored \
             once). A large file kept elsewhere is recorded as --ref URL --sha256 HEX; a ticket or dashboard as --link URL.
-
-            Examples:
-              attest tick ACCS-11 --file evidence/review.pdf --note "Q3 review"
-              attest tick installing-app --link https://jira.example.com/SEC-42 \\
-                --valid-until 2027-06-30
             """)
 
     @Argument(help: ArgumentHelp("The item: ID, number or part of its task's words.", valueName: "ITEM"))
@@ -33,8 +28,11 @@ struct Tick: ParsableCommand {
     @Option(help: ArgumentHelp("What the evidence shows.", valueName: "TEXT"))
     var note: String?
 
-    @Option(help: ArgumentHelp("When the evidence took effect (default: now).", valueName: "DATE"))
+    @Option(help: ArgumentHelp("When the evidence took effect (default: now); may be in the past.", valueName: "DATE"))
     var effective: String?
+
+    @Flag(help: "Accept an --effective date in the future: the evidence counts only from that date on.")
+    var allowFuture = false
 
     @Option(help: ArgumentHelp("Last day (or instant) the evidence is valid.", valueName: "DATE"))
     var validUntil: String?
@@ -58,12 +56,17 @@ struct Tick: ParsableCommand {
             references: zip(references, hashes).map { ExternalReference(url: $0, sha256: $1) },
             note: note, by: actor.actor(in: ledger.store.workspace),
             effective: try effective.map { try DateArgument.parse($0, option: "--effective") },
-            validUntil: try validUntil.map { try DateArgument.parse($0, option: "--valid-until") })
+            validUntil: try validUntil.map { try DateArgument.parse($0, option: "--valid-until") },
+            allowFuture: allowFuture, effectiveText: effective, validUntilText: validUntil)
         let (record, path) = try Recorder(ledger: ledger, signer: try signing.signer(for: ledger)).tick(input)
         guard case .evidence(let evidence) = record.body else { return }
         Console.print("Recorded \(record.id) for \(record.item ?? "") by \(record.by): \(path)")
         for attachment in evidence.attachments {
-            Console.print("  \(attachment.name)  \(attachment.size) bytes  sha256 \(attachment.sha256)")
+            let named = attachment.extensionMediaType.map { " (its name suggests \($0))" } ?? ""
+            Console.print("  \(attachment.name)  \(Wording.count(Int(attachment.size), "byte"))  \(attachment.mediaType)\(named)  sha256 \(attachment.sha256)")
+        }
+        if evidence.effective > record.recordedAt {
+            Console.print("  \(Wording.notYetEffective(until: evidence.effective)): it counts only from then on")
         }
         if let until = evidence.validUntil { Console.print("  valid through \(Timestamp.through(until))") }
         if let item = try? ledger.item(record.item ?? ""), !item.isRequired {

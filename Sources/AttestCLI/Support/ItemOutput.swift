@@ -51,7 +51,7 @@ struct RecordJSON: Encodable {
         self.evidence = evidence
     }
 
-    enum Extra: String, CodingKey { case standing, validUntilEffective, note }
+    enum Extra: String, CodingKey { case standing, standingText, validUntilEffective, note }
 
     func encode(to encoder: any Encoder) throws {
         if case .import(var body) = record.body {
@@ -69,6 +69,7 @@ struct RecordJSON: Encodable {
         }
         if let evidence {
             try container.encode(evidence.standing.rawValue, forKey: .standing)
+            try container.encode(evidence.standingText, forKey: .standingText)
             try container.encodeIfPresent(evidence.validUntil, forKey: .validUntilEffective)
         }
     }
@@ -92,7 +93,7 @@ extension Record {
         case .review(let body):
             return "\(body.decision == .accept ? "accepted" : "rejected") \(body.target)" + (body.comment.map { ": \($0)" } ?? "")
         case .import(let body):
-            return "imported \(body.source.importedFrom) (sha256 \(body.source.sha256.prefix(12))): \(body.items.filter { !$0.retired }.count) items, "
+            return "imported \(body.source.importedFrom) (sha256 \(body.source.sha256.prefix(12))): \(Wording.count(body.items.filter { !$0.retired }.count, "item")), "
                 + "\(body.added.count) added, \(body.removed.count) removed, \(body.changed.count) changed"
         case .settings(let settings):
             return "settings: review \(settings.reviewRequired ? "required" : "not required"), default interval "

@@ -8,10 +8,28 @@ struct WorkspaceOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The workspace folder (default: found from the current directory upwards).", valueName: "DIR"))
     var workspace: String?
 
-    @Option(name: .long, help: ArgumentHelp("The checklist, when the workspace has several.", valueName: "ID"))
+    @Option(name: .long, help: ArgumentHelp(
+        "The checklist's ID (import: always; other commands: when the workspace has several).", valueName: "ID"))
     var checklist: String?
 
-    func locate() throws -> Workspace { try Workspace.locate(explicit: workspace) }
+    /// The workspace; a `--workspace` that is missing or not a workspace is named as typed.
+    func locate() throws -> Workspace {
+        if let workspace {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: workspace, isDirectory: &isDirectory) else {
+                throw StoreError.invalidInput("--workspace \(workspace): no such folder; give the folder that holds Checklists/, "
+                    + "or create a workspace there with `attest init \(workspace)`")
+            }
+            guard isDirectory.boolValue else {
+                throw StoreError.invalidInput("--workspace \(workspace) is a file; give the workspace's folder (the one that holds Checklists/)")
+            }
+            guard FileManager.default.fileExists(atPath: URL(fileURLWithPath: workspace).appendingPathComponent("Checklists").path) else {
+                throw StoreError.invalidInput("--workspace \(workspace) is not an attest workspace (it has no Checklists/ folder); "
+                    + "give the workspace's folder, or make this one a workspace with `attest init \(workspace)`")
+            }
+        }
+        return try Workspace.locate(explicit: workspace)
+    }
 
     /// The one checklist a command acts on, loaded.
     func ledger(readRecords: Bool = true) throws -> Ledger {

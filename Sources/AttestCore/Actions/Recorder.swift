@@ -35,9 +35,15 @@ public struct Recorder: Sendable {
         public var by: String
         public var effective: Timestamp.Value?
         public var validUntil: Timestamp.Value?
+        /// `--allow-future`: accept an effective date after now (the evidence counts only from then on).
+        public var allowFuture: Bool
+        /// The dates as the user typed them, for messages (`--valid-until 2026-12-01`).
+        public var effectiveText: String?
+        public var validUntilText: String?
 
         public init(item: String, files: [FileInput] = [], links: [String] = [], references: [ExternalReference] = [],
-                    note: String? = nil, by: String, effective: Timestamp.Value? = nil, validUntil: Timestamp.Value? = nil) {
+                    note: String? = nil, by: String, effective: Timestamp.Value? = nil, validUntil: Timestamp.Value? = nil,
+                    allowFuture: Bool = false, effectiveText: String? = nil, validUntilText: String? = nil) {
             self.item = item
             self.files = files
             self.links = links
@@ -46,6 +52,9 @@ public struct Recorder: Sendable {
             self.by = by
             self.effective = effective
             self.validUntil = validUntil
+            self.allowFuture = allowFuture
+            self.effectiveText = effectiveText
+            self.validUntilText = validUntilText
         }
     }
 
@@ -63,8 +72,17 @@ public struct Recorder: Sendable {
         }
         let effective = input.effective?.start ?? now
         let validUntil = input.validUntil?.endExclusive
+        if effective > now && !input.allowFuture {
+            throw StoreError.invalidInput("--effective \(input.effectiveText ?? Timestamp.human(effective)) is in the future: the evidence would "
+                + "not count before then (it would show as \"\(Wording.notYetEffective(until: effective))\"); pass --allow-future to record it now")
+        }
         if let validUntil, validUntil <= effective {
-            throw StoreError.invalidInput("--valid-until \(Timestamp.human(validUntil)) is not after --effective \(Timestamp.human(effective))")
+            let typed = "--valid-until \(input.validUntilText ?? Timestamp.through(validUntil))"
+            if input.effective == nil {
+                throw StoreError.invalidInput("\(typed) has passed; to record evidence that was valid back then, "
+                    + "give the date it took effect with --effective DATE (back-dated evidence is allowed)")
+            }
+            throw StoreError.invalidInput("\(typed) is not after --effective \(input.effectiveText ?? Timestamp.human(effective))")
         }
         for file in input.files { try checkReadableFile(file) }
 
@@ -74,8 +92,10 @@ public struct Recorder: Sendable {
             for file in input.files {
                 let stored = try store.attachments.store(fileAt: file.path, displayName: file.displayName)
                 if stored.created { created.append(store.attachments.url(for: stored.sha256)) }
-                attachments.append(Attachment(name: Self.baseName(file.displayName), size: stored.size,
-                                              mediaType: MediaType.guess(fileName: file.displayName), sha256: stored.sha256))
+                let type = MediaType.detect(fileAt: store.attachments.url(for: stored.sha256).path, fileName: file.displayName)
+                    ?? (MediaType.guess(fileName: file.displayName), nil)
+                attachments.append(Attachment(name: Self.baseName(file.displayName), size: stored.size, mediaType: type.mediaType,
+                                              sha256: stored.sha256, extensionMediaType: type.byExtension))
             }
             let evidence = Evidence(note: (note ?? "").isEmpty ? nil : note, links: input.links, attachments: attachments,
                                     references: input.references.map { ExternalReference(url: $0.url, sha256: $0.sha256.lowercased()) },

@@ -132,6 +132,9 @@ public struct ChecklistState: Sendable {
     public var signatures: [String: RecordSignature] = [:]
     /// SHA-256 of the workspace's `allowed_signers`, which decided the signatures (nil: there is none).
     public var allowedSignersSHA256: String?
+    /// What the checks before a report found (a file altered, a table its source does not give): the reports
+    /// lead with them.
+    public var integrityProblems: [String] = []
     /// The SHA-256 of the recorded state as of `asOf`; `attest verify --digest` checks it later.
     public var digest: String
     /// Number of records recorded at or before `asOf`.

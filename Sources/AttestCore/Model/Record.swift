@@ -31,14 +31,18 @@ public struct Attachment: Codable, Hashable, Sendable {
     /// The original file name: metadata only, never a path that attest writes to.
     public var name: String
     public var size: Int64
+    /// Sniffed from the content's first bytes (for records written before sniffing: from the name).
     public var mediaType: String
     public var sha256: String
+    /// The type the name's extension suggests, when it differs from `mediaType`.
+    public var extensionMediaType: String?
 
-    public init(name: String, size: Int64, mediaType: String, sha256: String) {
+    public init(name: String, size: Int64, mediaType: String, sha256: String, extensionMediaType: String? = nil) {
         self.name = name
         self.size = size
         self.mediaType = mediaType
         self.sha256 = sha256
+        self.extensionMediaType = extensionMediaType
     }
 }
 
