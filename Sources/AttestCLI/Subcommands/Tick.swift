@@ -57,12 +57,12 @@ struct Tick: ParsableCommand {
             references: zip(references, hashes).map { ExternalReference(url: $0, sha256: $1) },
             note: note, by: actor.actor(in: ledger.store.workspace),
             effective: try effective.map { try DateArgument.parse($0, option: "--effective") },
-            validUntil: try validUntil.map { try DateArgument.parse($0, option: "--valid-until") })
+            validUntil: try validUntil.map { try DateArgument.parse($0, option: "--valid-until", bound: true) })
         let (record, path) = try Recorder(ledger: ledger).tick(input)
         guard case .evidence(let evidence) = record.body else { return }
-        Console.print("Recorded \(record.id) for \(record.item ?? "") by \(record.by): \(path)")
+        Console.print("Recorded \(record.id) for \(record.item ?? "") by \(record.by.visible): \(path.visible)")
         for attachment in evidence.attachments {
-            Console.print("  \(attachment.name)  \(attachment.size) bytes  sha256 \(attachment.sha256)")
+            Console.print("  \(attachment.name.visible)  \(attachment.size) bytes  sha256 \(attachment.sha256)")
         }
         if let until = evidence.validUntil { Console.print("  valid through \(Timestamp.through(until))") }
         if let item = try? ledger.item(record.item ?? ""), !item.isRequired {
