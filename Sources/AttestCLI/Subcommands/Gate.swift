@@ -27,7 +27,7 @@ struct Gate: ParsableCommand {
             for state in states { printSummary(state) }
         }
         if !broken.isEmpty {
-            throw IntegrityError(problems: broken.map { "\($0.0) \($0.1.item.id): \($0.1.explanation(checklist: $0.0).missing)" })
+            throw IntegrityError(problems: broken.map { "\($0.0) \($0.1.item.id.visible): \($0.1.explanation(checklist: $0.0).missing.visible)" })
         }
         if !passes { throw ExitCode(1) }
     }
@@ -44,8 +44,8 @@ struct Gate: ParsableCommand {
         for item in shown {
             let (missing, fix) = item.explanation(checklist: id)
             Console.print("  " + Console.paint(Console.pad(item.status.rawValue, 10), Console.color(for: item.status.rawValue))
-                + "\(item.item.id)  \(item.item.task)")
-            Console.print(Console.paint("            \(missing) → \(fix)", .dim))
+                + "\(item.item.id.visible)  \(item.item.task.visible)")
+            Console.print(Console.paint("            \(missing.visible) → \(fix.visible)", .dim))
         }
         if blocking.count > shown.count { Console.print("  … and \(blocking.count - shown.count) more: attest status --checklist \(id)") }
     }

@@ -31,10 +31,10 @@ struct Lint: ParsableCommand {
                 skippedTables: parsed.skipped.map(\.description)))
         } else {
             for finding in findings {
-                Console.print("\(matrix):\(finding.line):1: \(Console.paint("warning:", .yellow)) \(finding.anomaly.description) (\(finding.anomaly.code)): \(finding.task)")
+                Console.print("\(matrix.visible):\(finding.line):1: \(Console.paint("warning:", .yellow)) \(finding.anomaly.description.visible) (\(finding.anomaly.code)): \(finding.task.visible)")
             }
             let summary = findings.isEmpty ? "no anomaly" : "\(findings.count) anomal\(findings.count == 1 ? "y" : "ies")"
-            Console.print("\(matrix): \(parsed.rows.count) rows in \(parsed.tableCount) table\(parsed.tableCount == 1 ? "" : "s"), \(summary)")
+            Console.print("\(matrix.visible): \(parsed.rows.count) rows in \(parsed.tableCount) table\(parsed.tableCount == 1 ? "" : "s"), \(summary)")
         }
         if !findings.isEmpty { throw ExitCode(1) }
     }

@@ -48,7 +48,7 @@ struct Report: ParsableCommand {
             let verdict = state.passes ? "pass" : "fail"
             Console.print("\(ledger.checklist.id): \(verdict), \(state.blocking.count) of \(state.required.count) obligations unsatisfied; "
                 + "digest \(state.digest) as of \(Timestamp.format(state.asOf))")
-            for path in written { Console.print("  wrote \(path)") }
+            for path in written { Console.print("  wrote \(path.visible)") }
             broken += state.broken.map { "\(ledger.checklist.id) \($0.item.id): \($0.explanation(checklist: ledger.checklist.id).missing)" }
         }
         if !broken.isEmpty { throw IntegrityError(problems: broken) }
