@@ -50,8 +50,8 @@ struct Verify: ParsableCommand {
     private func printText(_ result: Verification) {
         let id = result.checklist
         Console.print("\(id): \(result.recordCount) records read, \(result.attachmentCount) attachments re-hashed")
-        for line in result.problems { Console.print("  " + Console.paint("FAIL", .red) + " \(line)") }
-        for reference in result.unchecked { Console.print("  not checked locally: \(reference)") }
+        for line in result.problems { Console.print("  " + Console.paint("FAIL", .red) + " \(line.visible)") }
+        for reference in result.unchecked { Console.print("  not checked locally: \(reference.visible)") }
         if let digest = result.digest {
             Console.print("  digest as of \(Timestamp.format(result.asOf)): \(digest)"
                 + (result.digestMatches.map { $0 ? " (matches)" : " (DOES NOT MATCH)" } ?? ""))
@@ -108,13 +108,7 @@ struct Verification: Encodable {
         var problems: [String] = []
         for (hash, check) in checks.sorted(by: { $0.key < $1.key }) where check != .intact {
             for use in hashes[hash] ?? [] {
-                let what: String
-                switch check {
-                case .missing: what = "missing"
-                case .altered(let actual): what = "altered (now sha256 \(actual))"
-                case .intact: what = ""
-                }
-                problems.append("\(use.item) \(use.record): attachment \(use.name) \(what): \(ledger.store.attachments.relativePath(for: hash))")
+                problems.append("\(use.item) \(use.record): attachment \(use.name.visible) \(check.problem): \(ledger.store.attachments.relativePath(for: hash))")
             }
         }
         var digest: String?
