@@ -285,6 +285,83 @@ import Glibc
         #expect(!FileManager.default.fileExists(atPath: cli.workspace.appendingPathComponent("Reports/demo.junit.xml").path))
     }
 
+    // MARK: The record walk (issue 7's store rewrite makes these pass)
+
+    /// Issue 8: a FIFO named like a record hung status, report, gate, verify and log.
+    @Test(.disabled("needs the ledger store rewrite: the record walk opens records with O_NONBLOCK and checks fstat (ChecklistStore.readFile)"))
+    func fifoOrDeviceWhereARecordShouldBeIsAnInputError() throws {
+        let cli = try Self.workspace()
+        #expect(mkfifo(cli.workspace.appendingPathComponent("Checklists/demo/records/D-01/y.json").path, 0o644) == 0)
+        try FileManager.default.createSymbolicLink(atPath: cli.workspace.appendingPathComponent("Checklists/demo/records/D-01/z.json").path,
+                                                   withDestinationPath: "/dev/zero")
+        let before = cli.state()
+        for command in Self.readingCommands {
+            let result = try cli.guarded(command)
+            result.expectNoSignalNoHang(command)
+            #expect(result.status == 2 && result.stderr.contains("not a regular file (a"), "\(command): \(result.stderr)")
+        }
+        #expect(cli.state() == before)
+    }
+
+    /// Issue 8: two symbolic links to `.` inside a records folder hung `status`.
+    @Test(.disabled("needs the ledger store rewrite: the record walk never follows symlinked folders (ChecklistStore.listRecordFiles)"))
+    func symlinkLoopsInARecordsFolderAreInputErrors() throws {
+        let cli = try Self.workspace()
+        let folder = cli.workspace.appendingPathComponent("Checklists/demo/records/D-01")
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("a").path, withDestinationPath: ".")
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("b").path, withDestinationPath: ".")
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("self.json").path, withDestinationPath: "self.json")
+        let before = cli.state()
+        for command in Self.readingCommands {
+            let result = try cli.guarded(command)
+            result.expectNoSignalNoHang(command)
+            #expect(result.status == 2 && result.stderr.contains("a symbolic link"), "\(command): \(result.stderr)")
+        }
+        #expect(cli.state() == before)
+    }
+
+    /// Issue 8: a `records/D-01` that is a symbolic link to a folder elsewhere was written through.
+    @Test(.disabled("needs the ledger store rewrite: a symlinked records folder is refused before any read or write (ChecklistStore, Recorder)"))
+    func recordsFolderSymlinkedElsewhereIsNeitherReadNorWrittenThrough() throws {
+        let cli = try Self.workspace()
+        let elsewhere = try TemporaryDirectory()
+        let folder = cli.workspace.appendingPathComponent("Checklists/demo/records/D-02")
+        try FileManager.default.createSymbolicLink(atPath: folder.path, withDestinationPath: elsewhere.url.path)
+        let before = cli.state()
+        for command in [["tick", "D-02", "--note", "n"], ["status"], ["log"]] {
+            let result = try cli.guarded(command)
+            result.expectNoSignalNoHang(command)
+            #expect(result.status == 2 && result.stderr.contains("records/D-02") && result.stderr.contains("a symbolic link"), "\(command): \(result.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere.url.path).isEmpty)
+        #expect(cli.state() == before)
+    }
+
+    /// Issue 8: a schema-valid record with `"item": "../../../../escape-target"`, then `revoke` of it, created a
+    /// folder outside the workspace and wrote there.
+    @Test(.disabled("needs the ledger store rewrite: a record's item is checked against its pattern and its folder before any path is built (Ledger, Recorder)"))
+    func pathTraversalInARecordsItemFieldIsAnInputError() throws {
+        let cli = try Self.workspace()
+        let item = "../../../../escape-target"
+        try cli.directory.write("Checklists/demo/records/D-01/ev-20260101T000000Z-0badc0de.json", """
+            {"schemaVersion":"1.0","type":"evidence","id":"ev-20260101T000000Z-0badc0de","checklist":"demo","item":"\(item)",\
+            "recordedAt":"2026-01-01T00:00:00.000Z","by":"x","effective":"2026-01-01T00:00:00.000Z","note":"n"}
+            """)
+        let before = cli.state()
+        for command in [["revoke", "ev-20260101T000000Z-0badc0de", "--reason", "r"], ["review", "ev-20260101T000000Z-0badc0de", "--accept", "--by", "r"],
+                        ["status"], ["log"], ["verify"]] {
+            let result = try cli.guarded(command)
+            result.expectNoSignalNoHang(command)
+            #expect(result.status == 2 && result.stderr.contains("item"), "\(command): \(result.stderr)")
+        }
+        #expect(cli.state() == before)
+        var folder = cli.workspace
+        for _ in 0..<5 {
+            folder = folder.deletingLastPathComponent()
+            #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("escape-target").path))
+        }
+    }
+
     // MARK: Helpers
 
     static let readingCommands: [[String]] = [["status"], ["list"], ["show", "D-01"], ["log"], ["gate"], ["verify"], ["report"]]
