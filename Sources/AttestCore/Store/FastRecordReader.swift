@@ -308,8 +308,8 @@ public struct FastRecordReader {
         }
     }
 
-    /// A number as JSON writes it, `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`; anything else (`+1`,
-    /// `01`, `1.`, `.5`) is left to JSONDecoder, which refuses it even where it ignores the key.
+    /// A number as JSON writes it, `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, with a finite value;
+    /// anything else (`+1`, `01`, `1.`, `.5`, `1e400`) is left to JSONDecoder to accept or refuse.
     private mutating func skipNumber() -> Bool {
         let start = index
         func digits(_ reader: inout FastRecordReader) -> Int {

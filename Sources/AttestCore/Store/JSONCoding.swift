@@ -92,7 +92,7 @@ public enum JSONCoding {
                 case UInt8(ascii: "["), UInt8(ascii: "{"):
                     depth += 1
                     if depth > limit { return offset }
-                case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+                case UInt8(ascii: "]"), UInt8(ascii: "}"): depth = max(0, depth - 1)  // stray closers buy no depth
                 default: break
                 }
             }
