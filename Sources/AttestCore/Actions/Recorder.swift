@@ -174,14 +174,7 @@ public struct Recorder: Sendable {
     private func checkReadableFile(_ file: FileInput) throws {
         // The same check `AttachmentStore.store` makes on the descriptor it copies from, made here before
         // anything is written, so that one bad --file among several leaves nothing behind.
-        do {
-            let opened = try SafeFile.openRegular(file.path, display: file.displayName.visible, followingLinks: true, what: "file to attach")
-            close(opened.descriptor)
-        } catch StoreError.unreadable(_, let detail) where detail == SafeFile.describe(errno: ENOENT) {
-            throw StoreError.invalidInput("\(file.displayName.visible): no such file; check the path given to --file")
-        } catch StoreError.notRegularFile(let path, let kind) where kind == SafeFile.Kind.directory.rawValue {
-            throw StoreError.invalidInput("\(path): is a directory, not a regular file; attach files one by one, or an archive of the folder")
-        }
+        close(try AttachmentStore.openSource(file.path, displayName: file.displayName))
     }
 
     /// The last path component: names are metadata, never paths (and never `.` or `..`).

@@ -58,12 +58,7 @@ public struct AttachmentStore: Sendable {
     /// descriptor before any byte is read, so that a FIFO cannot hang attest and `/dev/zero` cannot fill the
     /// disk. `displayName` is how errors name the source. `created` is false when the content was stored already.
     public func store(fileAt path: String, displayName: String) throws -> (sha256: String, size: Int64, created: Bool) {
-        let input: Int32
-        do {
-            input = try SafeFile.openRegular(path, display: displayName, followingLinks: true, what: "file to attach").descriptor
-        } catch StoreError.unreadable(_, let detail) where detail == SafeFile.describe(errno: ENOENT) {
-            throw StoreError.invalidInput("\(displayName.visible): no such file; check the path given to --file")
-        }
+        let input = try Self.openSource(path, displayName: displayName)
         defer { close(input) }
         let temporaryFolder = try makeTemporaryDirectory()
         let temporary = temporaryFolder.appendingPathComponent("attachment.\(getpid()).\(UInt32.random(in: .min ... .max))").path
@@ -95,6 +90,18 @@ public struct AttachmentStore: Sendable {
             return (result.sha256, result.size, false)
         }
         return (result.sha256, result.size, true)
+    }
+
+    /// Opens a file to attach, following links, and returns its descriptor (the caller closes it): a regular
+    /// file, or an error that says what it is instead ("not a regular file (a FIFO)", "is a directory").
+    public static func openSource(_ path: String, displayName: String) throws -> Int32 {
+        do {
+            return try SafeFile.openRegular(path, display: displayName.visible, followingLinks: true, what: "file to attach").descriptor
+        } catch StoreError.unreadable(_, let detail) where detail == SafeFile.describe(errno: ENOENT) {
+            throw StoreError.invalidInput("\(displayName.visible): no such file; check the path given to --file")
+        } catch StoreError.notRegularFile(let shown, let kind) where kind == SafeFile.Kind.directory.rawValue {
+            throw StoreError.invalidInput("\(shown): is a directory, not a regular file; attach files one by one, or an archive of the folder")
+        }
     }
 
     /// `.attest/tmp/`, created on demand; refused when `.attest` or `.attest/tmp` is there but not a real
