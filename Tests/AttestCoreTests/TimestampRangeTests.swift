@@ -25,6 +25,20 @@ import Testing
         #expect(try #require(Timestamp.parse("9999-12-30")).endExclusive == Timestamp.parseInstant("9999-12-31T00:00:00Z"))
     }
 
+    /// Found by the dates fuzzer: a Double holds an instant of year 2245 only to about 2 µs, so truncating
+    /// to milliseconds wrote `….233Z` for a `….234Z` read back. Formatting rounds to the nearest millisecond.
+    @Test(arguments: ["2245-11-27T08:45:00.234Z", "2026-11-27T23:59:59.999Z", "9999-12-31T23:59:59.999Z", "9876-05-04T03:02:01.001Z"])
+    func formattedInstantsReadBackAsThemselves(_ text: String) throws {
+        #expect(Timestamp.format(try #require(Timestamp.parse(text)).start) == text)
+    }
+
+    @Test func everyMillisecondOfASecondInYear9999ReadsBack() throws {
+        for millis in 0..<1000 {
+            let text = "9999-12-31T23:59:59." + String(format: "%03d", millis) + "Z"
+            #expect(Timestamp.format(try #require(Timestamp.parse(text)).start) == text)
+        }
+    }
+
     /// Arithmetic near the ends (a validity of a year from 9999-06-01) and values no input gives are written
     /// as the nearest end, never as `10000-…` or a negative year, and never trap.
     @Test(arguments: [Double.infinity, -Double.infinity, Double.nan, 1e300, -1e300, 253_402_300_800, -62_135_596_801])

@@ -114,14 +114,17 @@ public enum Timestamp {
     public static func parseInstant(_ text: String) -> Date? { parse(text)?.start }
 
     /// `2026-11-27T10:15:00.250Z`: the form every record stores (UTC, milliseconds). It writes only what
-    /// `parse` reads back: a date outside years 0001–9999 (which input never gives, but arithmetic on one
-    /// near the ends can: a validity of a year from 9999-06-01) is written as the nearest end,
-    /// 0001-01-01T00:00:00.000Z or 9999-12-31T23:59:59.999Z.
+    /// `parse` reads back, and what it wrote formats the same once read back:
+    /// - the instant is rounded to the nearest millisecond (a Double holds an instant of year 2245 only to
+    ///   about 2 µs, so truncating `….234Z` read back could write `….233Z`; the fuzzer found that);
+    /// - a date outside years 0001–9999 (which input never gives, but arithmetic on one near the ends can:
+    ///   a validity of a year from 9999-06-01) is written as the nearest end, 0001-01-01T00:00:00.000Z or
+    ///   9999-12-31T23:59:59.999Z.
     public static func format(_ date: Date) -> String {
         let lowest = Int64(epochSeconds(1, 1, 1)) * 1000
         let highest = Int64(epochSeconds(10_000, 1, 1)) * 1000 - 1
-        let scaled = date.timeIntervalSince1970 * 1000 + 0.000_1
-        var millis = scaled.isNaN || scaled < Double(lowest) ? lowest : scaled > Double(highest) ? highest : min(highest, Int64(scaled.rounded(.down)))
+        let scaled = (date.timeIntervalSince1970 * 1000).rounded(.toNearestOrAwayFromZero)
+        var millis = scaled.isNaN || scaled < Double(lowest) ? lowest : scaled > Double(highest) ? highest : Int64(scaled)
         let ms = Int(((millis % 1000) + 1000) % 1000)
         millis -= Int64(ms)
         let (day, secondOfDay) = splitDay(Int(millis / 1000))
