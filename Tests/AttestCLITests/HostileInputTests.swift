@@ -196,6 +196,12 @@ import Glibc
             result.expectNoSignalNoHang(command)
             #expect(!Self.hasRawControls(result.stdout + result.stderr), "\(command): \(result.stdout.debugDescription)")
         }
+        // Error messages that quote what was typed show it escaped too.
+        for command in [["show", by], ["tick", "D-01", "--note", "n", "--file", "no\u{1B}[2Jsuch"], ["status", "--as-of", by], ["lint", by]] {
+            let result = try cli.guarded(command)
+            result.expectNoSignalNoHang(command)
+            #expect(result.status == 2 && !Self.hasRawControls(result.stderr) && result.stderr.contains(#"\e[2J"#), "\(result.stderr.debugDescription)")
+        }
         // JSON stays exact.
         let json = try #require(try cli.json(["log"]) as? [String: Any])
         let entries = try #require(json["entries"] as? [[String: Any]])
