@@ -35,7 +35,7 @@ final class XMLStreamWriter {
         }
 
         func close() -> Int32 {
-            guard descriptor >= 0 else { return 0 }
+            guard descriptor >= 0 else { return failure == 0 ? 0 : -1 }  // closed already: the same answer
             if fsync(descriptor) != 0, failure == 0, errno != EINVAL { failure = errno }
             if Foundation.close(descriptor) != 0, failure == 0 { failure = errno }
             descriptor = -1
