@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "attest", targets: ["attest"]),
         .library(name: "AttestCore", targets: ["AttestCore"]),
+        // The entry functions of the fuzz targets, for the separate package in Fuzz/.
+        .library(name: "AttestFuzzing", targets: ["AttestFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -41,6 +43,10 @@ let package = Package(
         ),
         .executableTarget(name: "attest", dependencies: ["AttestCLI"]),
 
+        // Fuzzing: one entry function per reader of untrusted bytes (Fuzz/ builds them with libFuzzer;
+        // AttestFuzzingTests replays Tests/FuzzCorpus through them).
+        .target(name: "AttestFuzzing", dependencies: ["AttestCore", "AttestImport"]),
+
         // Tests, with a small shared support library (fixtures built in memory, temporary folders).
         .target(name: "AttestTestSupport", dependencies: ["AttestCore"], path: "Tests/AttestTestSupport"),
         .testTarget(name: "AttestCoreTests", dependencies: ["AttestCore", "AttestTestSupport"]),
@@ -48,6 +54,7 @@ let package = Package(
         .testTarget(
             name: "AttestReportsTests", dependencies: ["AttestReports", "AttestCore", "AttestTestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "AttestCLITests", dependencies: ["attest", "AttestCore", "AttestTestSupport"], exclude: ["Snapshots"]),
+        .testTarget(name: "AttestFuzzingTests", dependencies: ["AttestFuzzing", "AttestCore", "AttestImport"]),
     ]
 )
 

@@ -84,11 +84,11 @@ public struct AttestCommand: ParsableCommand {
             Glibc.exit(2)
         } catch let error as IntegrityError {
             Console.flush()
-            Console.error(Console.paint("integrity failure:", .red) + " " + (error.errorDescription ?? ""))
+            Console.integrityFailure(error.errorDescription ?? "")
             Glibc.exit(3)
         } catch let error as any LocalizedError {
             Console.flush()
-            Console.error(Console.highlightError(error.errorDescription ?? "\(error)"))
+            Console.error(error.errorDescription ?? "\(error)")
             Glibc.exit(2)
         } catch {
             Console.flush()

@@ -109,12 +109,17 @@ public struct MatrixReader: Sendable {
         try read(data: try Self.contents(of: url, path: path), fileName: url.lastPathComponent, path: path)
     }
 
-    /// A matrix file's bytes, with the errors a user can act on.
+    /// A matrix file's bytes, with the errors a user can act on. The path is one a person gave, so a symbolic
+    /// link is followed, but it must resolve to a regular file of at most 128 MiB, checked on the open
+    /// descriptor before any byte is read: a FIFO or `/dev/zero` is "not a regular file (a FIFO)", never a hang.
     public static func contents(of url: URL, path: String) throws -> Data {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { throw ImportError.fileNotFound(path: path) }
-        if isDirectory.boolValue { throw ImportError.isDirectory(path: path) }
-        do { return try Data(contentsOf: url) } catch { throw ImportError.unreadable(path: path, detail: error.localizedDescription) }
+        do {
+            return try SafeFile.read(url.path, display: path.visible, followingLinks: true, limit: SafeFile.Limit.matrix, what: "matrix")
+        } catch StoreError.unreadable(_, let detail) where detail == SafeFile.describe(errno: ENOENT) {
+            throw ImportError.fileNotFound(path: path.visible)
+        } catch StoreError.notRegularFile(_, let kind) where kind == SafeFile.Kind.directory.rawValue {
+            throw ImportError.isDirectory(path: path.visible)
+        }
     }
 
     public func read(data: Data, fileName: String, path: String) throws -> ParsedMatrix {

@@ -228,15 +228,15 @@ public struct MarkdownReport: Sendable {
     /// Text for a table cell: no line breaks, no pipes, no HTML, no markdown that could open a link or code span.
     func cell(_ value: String) -> String { text(value) }
 
-    /// Inline text anywhere: characters that markdown or HTML would interpret are escaped, control
-    /// characters dropped, line breaks folded into spaces.
+    /// Inline text anywhere: characters that markdown or HTML would interpret are escaped; control
+    /// characters, line breaks and bidi controls are shown escaped and visible as in terminal text
+    /// (`VisibleText`: `\n`, `\e`, `\u{202E}`), their backslash and braces then escaped for markdown.
     func text(_ value: String) -> String {
         if Self.needsNoEscaping(value) { return value }
         var result = ""
         result.reserveCapacity(value.count)
-        for scalar in value.unicodeScalars {
+        for scalar in VisibleText.escape(value).unicodeScalars {
             switch scalar {
-            case "\n", "\r", "\t", "\u{2028}", "\u{2029}", "\u{85}": result.append(" ")
             case "&": result.append("&amp;")
             case "<": result.append("&lt;")
             case ">": result.append("&gt;")
@@ -245,9 +245,6 @@ public struct MarkdownReport: Sendable {
                 result.append("\\")
                 result.unicodeScalars.append(scalar)
             default:
-                // Control characters, and the bidi overrides that could make text read other than it is.
-                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || (0x202A...0x202E).contains(scalar.value)
-                    || (0x2066...0x2069).contains(scalar.value) { continue }
                 result.unicodeScalars.append(scalar)
             }
         }

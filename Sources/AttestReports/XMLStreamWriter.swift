@@ -1,18 +1,75 @@
 internal import CLibXML2
+import AttestCore
 import Foundation
 
 /// Owns one libxml2 text writer streaming to a file, and frees it. Every C return code below zero
 /// becomes a thrown error that names the call. No libxml2 pointer leaves this type.
+///
+/// The bytes reach the file through POSIX `write` calls made here (libxml2's own file output goes through
+/// stdio and loses the reason for a failure, and a failure at close entirely), so that a full disk or the
+/// file-size limit is reported as what it is: "no space left on device while writing Reports/x.junit.xml".
 final class XMLStreamWriter {
     private var writer: xmlTextWriterPtr?
     /// How errors name the file (the report's path, not the temporary file's).
     private let path: String
+    private let sink: Sink
+
+    /// The file descriptor and the first error `write`, `fsync` or `close` met.
+    private final class Sink {
+        var descriptor: Int32
+        var failure: Int32 = 0
+        init(descriptor: Int32) { self.descriptor = descriptor }
+
+        func write(_ bytes: UnsafeRawPointer, _ count: Int) -> Int32 {
+            var offset = 0
+            while offset < count {
+                let written = Foundation.write(descriptor, bytes + offset, count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    if failure == 0 { failure = errno }
+                    return -1
+                }
+                offset += written
+            }
+            return Int32(count)
+        }
+
+        func close() -> Int32 {
+            guard descriptor >= 0 else { return failure == 0 ? 0 : -1 }  // closed already: the same answer
+            if fsync(descriptor) != 0, failure == 0, errno != EINVAL { failure = errno }
+            if Foundation.close(descriptor) != 0, failure == 0 { failure = errno }
+            descriptor = -1
+            return failure == 0 ? 0 : -1
+        }
+    }
 
     init(path: String, displayPath: String) throws {
         self.path = displayPath
         CLibXML2_silenceErrors()
-        guard let writer = xmlNewTextWriterFilename(path, 0) else {
-            throw ReportError.xml(call: "xmlNewTextWriterFilename", code: -1, path: path)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw ReportError.writeFailed(path: displayPath, detail: "\(SafeFile.describe(errno: errno)) while creating \(displayPath)")
+        }
+        sink = Sink(descriptor: descriptor)
+        let context = Unmanaged.passUnretained(sink).toOpaque()
+        guard let output = xmlOutputBufferCreateIO(
+            { context, buffer, length in
+                guard let context, let buffer, length >= 0 else { return -1 }
+                return Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue().write(buffer, Int(length))
+            },
+            { context in
+                guard let context else { return -1 }
+                return Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue().close()
+            },
+            context, nil)
+        else {
+            _ = sink.close()
+            throw ReportError.xml(call: "xmlOutputBufferCreateIO", code: -1, path: displayPath)
+        }
+        // The writer owns the output buffer from here, and closes it (through `Sink.close`) when freed.
+        guard let writer = xmlNewTextWriter(output) else {
+            xmlOutputBufferClose(output)
+            throw ReportError.xml(call: "xmlNewTextWriter", code: -1, path: displayPath)
         }
         self.writer = writer
         try check(xmlTextWriterSetIndent(writer, 1), "xmlTextWriterSetIndent")
@@ -21,6 +78,7 @@ final class XMLStreamWriter {
 
     deinit {
         if let writer { xmlFreeTextWriter(writer) }
+        _ = sink.close()
     }
 
     func startDocument() throws {
@@ -32,7 +90,7 @@ final class XMLStreamWriter {
     }
 
     func attribute(_ name: String, _ value: String) throws {
-        try check(xmlTextWriterWriteAttribute(writer, name, XMLText.clean(value)), "xmlTextWriterWriteAttribute")
+        try check(xmlTextWriterWriteAttribute(writer, name, XMLText.clean(value, keepingLineFeeds: false)), "xmlTextWriterWriteAttribute")
     }
 
     func text(_ value: String) throws {
@@ -51,15 +109,23 @@ final class XMLStreamWriter {
         try check(xmlTextWriterFullEndElement(writer), "xmlTextWriterFullEndElement")
     }
 
-    /// Ends the document, flushes and frees the writer (which closes the file).
+    /// Ends the document, flushes and frees the writer, which closes the file (synced to disk); a failure
+    /// at any of these steps is thrown, so that a report is never left short without a word.
     func finish() throws {
         try check(xmlTextWriterEndDocument(writer), "xmlTextWriterEndDocument")
         try check(xmlTextWriterFlush(writer), "xmlTextWriterFlush")
         xmlFreeTextWriter(writer)
         writer = nil
+        try check(sink.close(), "close")
     }
 
+    /// A failed call: the reason the file could not be written when there is one (ENOSPC, EFBIG…), else
+    /// which libxml2 call failed.
     private func check(_ code: Int32, _ call: String) throws {
-        if code < 0 { throw ReportError.xml(call: call, code: code, path: path) }
+        guard code < 0 else { return }
+        if sink.failure != 0 {
+            throw ReportError.writeFailed(path: path, detail: "\(SafeFile.describe(errno: sink.failure)) while writing \(path)")
+        }
+        throw ReportError.xml(call: call, code: code, path: path)
     }
 }

@@ -1,9 +1,20 @@
-/// Text that XML 1.0 can carry: forbidden control characters, lone surrogates and non-characters removed,
-/// and the "discouraged" compatibility characters that some consumers reject.
+import AttestCore
+
+/// Text that XML 1.0 can carry. Control characters, line separators and bidi controls are shown escaped and
+/// visible as everywhere attest shows text to people (`VisibleText`: `\e`, `\t`, `\u{202E}`), except the
+/// line feed in element text, which the report uses between the lines of one text (attributes are one line,
+/// so there it is escaped too); non-characters and the "discouraged" compatibility characters that some
+/// consumers reject are removed.
 enum XMLText {
-    static func clean(_ text: String) -> String {
+    static func clean(_ text: String, keepingLineFeeds: Bool = true) -> String {
         var result = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars where isAllowed(scalar.value) { result.append(scalar) }
+        for scalar in text.unicodeScalars {
+            if VisibleText.isEscaped(scalar) && !(keepingLineFeeds && scalar == "\n") {
+                result.append(contentsOf: VisibleText.escape(scalar).unicodeScalars)
+            } else if isAllowed(scalar.value) {
+                result.append(scalar)
+            }
+        }
         return String(result)
     }
 

@@ -42,8 +42,8 @@ struct Gate: ParsableCommand {
         for item in shown {
             let (missing, fix) = item.attention(checklist: id)
             Console.print("  " + Console.paint(Console.pad(item.status.rawValue, 10), Console.color(for: item.status.rawValue))
-                + "\(item.item.id)  \(item.item.task)")
-            Console.print(Console.paint("            \(missing) → \(fix)", .dim))
+                + "\(item.item.id.visible)  \(item.item.task.visible)")
+            Console.print(Console.paint("            \(missing.visible) → \(fix.visible)", .dim))
         }
         if blocking.count > shown.count { Console.print("  … and \(blocking.count - shown.count) more: attest status --checklist \(id)") }
     }

@@ -110,10 +110,10 @@ struct Import: ParsableCommand {
             .filter { $0.1 > 0 }
             .map { "\($0.1) \($0.0 == .obligation ? ($0.1 == 1 ? "obligation" : "obligations") : $0.0.rawValue)" }
         let verb = dryRun ? "Would import" : (outcome.isFirstImport ? "Imported" : "Re-imported")
-        Console.print("\(verb) \(matrix) into checklist \(outcome.checklist.id): \(items.count) items (\(counts.joined(separator: ", "))) "
-            + "from \(outcome.matrix.tableCount) table\(outcome.matrix.tableCount == 1 ? "" : "s"); customer column \"\(outcome.checklist.customerParty)\".")
+        Console.print("\(verb) \(matrix.visible) into checklist \(outcome.checklist.id): \(items.count) items (\(counts.joined(separator: ", "))) "
+            + "from \(outcome.matrix.tableCount) table\(outcome.matrix.tableCount == 1 ? "" : "s"); customer column \"\(outcome.checklist.customerParty.visible)\".")
         for table in outcome.matrix.skipped {
-            Console.print("  skipped table at \(table.description)")
+            Console.print("  skipped table at \(table.description.visible)")
         }
         if outcome.follows.count > 1 {
             Console.print("  resolved a fork: this import follows \(outcome.follows.joined(separator: " and "))")
@@ -126,13 +126,13 @@ struct Import: ParsableCommand {
                 Console.print("  \(label): \(ids.count)")
                 for id in ids {
                     let item = byID[id]
-                    let marker = changes.lettersChanged.contains(id) ? " (customer letters now \"\(item?.customerLetters ?? "")\": re-confirm evidence)" : ""
-                    Console.print("    \(id)  \(item?.task ?? "")\(marker)")
+                    let marker = changes.lettersChanged.contains(id) ? " (customer letters now \"\((item?.customerLetters ?? "").visible)\": re-confirm evidence)" : ""
+                    Console.print("    \(id.visible)  \((item?.task ?? "").visible)\(marker)")
                 }
             }
         }
         if let path = outcome.recordPath {
-            Console.print("  source sha256 \(outcome.checklist.source.sha256); import record \(path)")
+            Console.print("  source sha256 \(outcome.checklist.source.sha256.visible); import record \(path.visible)")
         } else {
             Console.print("  dry run: nothing written")
         }

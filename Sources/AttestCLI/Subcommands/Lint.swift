@@ -34,15 +34,15 @@ struct Lint: ParsableCommand {
                 skippedTables: parsed.skipped.map(\.description)))
         } else {
             for finding in findings {
-                Console.print("\(matrix):\(finding.line):1: \(Console.paint("warning:", .yellow)) \(finding.anomaly.description) (\(finding.anomaly.code)): \(finding.task)")
+                Console.print("\(matrix.visible):\(finding.line):1: \(Console.paint("warning:", .yellow)) \(finding.anomaly.description.visible) (\(finding.anomaly.code)): \(finding.task.visible)")
             }
             // Notes ask a person to check a reading; they do not make lint fail.
             for note in notes {
-                Console.print("\(matrix):\(note.line):1: \(Console.paint("note:", .blue)) \(note.message): \(note.task)")
+                Console.print("\(matrix.visible):\(note.line):1: \(Console.paint("note:", .blue)) \(note.message.visible): \(note.task.visible)")
             }
             var summary = findings.isEmpty ? "no anomaly" : "\(findings.count) anomal\(findings.count == 1 ? "y" : "ies")"
             if !notes.isEmpty { summary += ", \(notes.count) note\(notes.count == 1 ? "" : "s") to check" }
-            Console.print("\(matrix): \(parsed.rows.count) rows in \(parsed.tableCount) table\(parsed.tableCount == 1 ? "" : "s"), \(summary)")
+            Console.print("\(matrix.visible): \(parsed.rows.count) rows in \(parsed.tableCount) table\(parsed.tableCount == 1 ? "" : "s"), \(summary)")
         }
         if !findings.isEmpty { throw ExitCode(1) }
     }

@@ -56,12 +56,12 @@ struct List: ParsableCommand {
         }
         let idWidth = max(4, items.map(\.item.id.count).max() ?? 0)
         Console.print(Console.paint(Console.pad("ID", idWidth) + "  " + Console.pad("STATUS", 14) + Console.pad("KIND", 15)
-            + Console.pad(state.customerParty.uppercased().prefix(8).description, 9) + "TASK", .bold))
+            + Console.pad(state.customerParty.uppercased().prefix(8).description.visible, 9) + "TASK", .bold))
         for item in items {
             let shown = item.required || item.item.retired ? item.status.rawValue : "-"
-            Console.print(Console.pad(item.item.id, idWidth) + "  " + Console.paint(Console.pad(shown, 14), Console.color(for: shown))
-                + Console.pad(item.item.kind.rawValue, 15) + Console.pad(item.item.customerLetters.isEmpty ? "-" : item.item.customerLetters, 9)
-                + item.item.task)
+            Console.print(Console.pad(item.item.id.visible, idWidth) + "  " + Console.paint(Console.pad(shown, 14), Console.color(for: shown))
+                + Console.pad(item.item.kind.rawValue, 15) + Console.pad(item.item.customerLetters.isEmpty ? "-" : item.item.customerLetters.visible, 9)
+                + item.item.task.visible)
         }
     }
 }

@@ -27,8 +27,8 @@ struct Log: ParsableCommand {
             return
         }
         for record in records {
-            Console.print(Console.paint(Timestamp.human(record.recordedAt), .dim) + "  \(Console.pad(record.item ?? "-", 8))  "
-                + "\(record.id)  \(record.by)  \(record.summary)")
+            Console.print(Console.paint(Timestamp.human(record.recordedAt), .dim) + "  \(Console.pad((record.item ?? "-").visible, 8))  "
+                + "\(record.id.visible)  \(record.by.visible)  \(record.summary)")
         }
     }
 }

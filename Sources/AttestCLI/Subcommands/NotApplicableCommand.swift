@@ -23,6 +23,6 @@ struct NotApplicableCommand: ParsableCommand {
         let ledger = try location.ledger(readRecords: false)
         let (record, path) = try Recorder(ledger: ledger, signer: try signing.signer(for: ledger)).markNotApplicable(
             item, reason: reason, approvedBy: approvedBy, by: actor.actor(in: ledger.store.workspace))
-        Console.print("Marked \(record.item ?? "") not applicable: \(path)")
+        Console.print("Marked \((record.item ?? "").visible) not applicable: \(path.visible)")
     }
 }

@@ -53,7 +53,7 @@ struct Report: ParsableCommand {
         for state in states {
             let id = state.checklist.id
             Console.print("\(id): \(state.verdict.line); digest \(state.digest) as of \(Timestamp.format(state.asOf))")
-            for path in written where path.hasPrefix("\(display)/\(id).") { Console.print("  wrote \(path)") }
+            for path in written where path.hasPrefix("\(display)/\(id).") { Console.print("  wrote \(path.visible)") }
         }
         let problems = states.flatMap(\.integrityProblems)
         if !problems.isEmpty { throw IntegrityError(problems: problems) }

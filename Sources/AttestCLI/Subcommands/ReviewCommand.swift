@@ -32,6 +32,6 @@ struct ReviewCommand: ParsableCommand {
         let (record, path) = try Recorder(ledger: ledger, signer: try signing.signer(for: ledger)).review(
             evidence, decision: accept ? .accept : .reject, comment: comment, by: actor.actor(in: ledger.store.workspace))
         guard case .review(let body) = record.body else { return }
-        Console.print("\(accept ? "Accepted" : "Rejected") \(body.target) (\(record.item ?? "")) by \(record.by): \(path)")
+        Console.print("\(accept ? "Accepted" : "Rejected") \(body.target.visible) (\((record.item ?? "").visible)) by \(record.by.visible): \(path.visible)")
     }
 }

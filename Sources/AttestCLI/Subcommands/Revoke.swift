@@ -20,6 +20,6 @@ struct Revoke: ParsableCommand {
         let ledger = try location.ledger()
         let (record, path) = try Recorder(ledger: ledger, signer: try signing.signer(for: ledger)).revoke(evidence, reason: reason, by: actor.actor(in: ledger.store.workspace))
         guard case .revocation(let body) = record.body else { return }
-        Console.print("Revoked \(body.target) (\(record.item ?? "")): \(path)")
+        Console.print("Revoked \(body.target.visible) (\((record.item ?? "").visible)): \(path.visible)")
     }
 }

@@ -26,21 +26,21 @@ struct Show: ParsableCommand {
             return
         }
         let item = itemState.item
-        Console.print(Console.paint("\(item.id)  \(item.task)", .bold))
-        if !item.section.isEmpty { Console.print("section:        \(item.section)") }
+        Console.print(Console.paint("\(item.id.visible)  \(item.task.visible)", .bold))
+        if !item.section.isEmpty { Console.print("section:        \(item.section.visible)") }
         Console.print("kind:           \(item.kind.rawValue)\(itemState.required ? " (required)" : "")")
         Console.print("status:         " + Console.paint(itemState.status.rawValue, Console.color(for: itemState.status.rawValue)))
         let letters = state.parties.filter { item.responsibility[$0] != nil }
-            .map { "\($0) \(item.responsibility[$0]!.isEmpty ? "-" : item.responsibility[$0]!)" }
+            .map { "\($0.visible) \(item.responsibility[$0]!.isEmpty ? "-" : item.responsibility[$0]!.visible)" }
         Console.print("responsibility: \(letters.joined(separator: ", "))")
         if let interval = item.reviewInterval ?? state.settings.defaultReviewInterval { Console.print("renew every:    \(interval)") }
         if let end = itemState.expiresAt { Console.print("through:        \(Timestamp.through(end))") }
-        for note in item.notes { Console.print("note:           \(note)") }
-        if let inherits = item.inherits { Console.print("inherits:       \(inherits)") }
+        for note in item.notes { Console.print("note:           \(note.visible)") }
+        if let inherits = item.inherits { Console.print("inherits:       \(inherits.visible)") }
         if itemState.blocks {
             let (missing, fix) = itemState.attention(checklist: ledger.checklist.id)
-            Console.print("missing:        \(missing)")
-            Console.print("fix:            \(fix)")
+            Console.print("missing:        \(missing.visible)")
+            Console.print("fix:            \(fix.visible)")
         }
         Console.print()
         if itemState.records.isEmpty {
@@ -50,7 +50,7 @@ struct Show: ParsableCommand {
         Console.print(Console.paint("Records", .bold))
         let standings = Dictionary(uniqueKeysWithValues: itemState.evidence.map { ($0.record.id, $0) })
         for record in itemState.records {
-            var line = "\(Timestamp.human(record.recordedAt))  \(record.id)  \(record.by)  \(record.summary)"
+            var line = "\(Timestamp.human(record.recordedAt))  \(record.id.visible)  \(record.by.visible)  \(record.summary)"
             if let evidence = standings[record.id] {
                 // The validity an interval implies (an explicit one is in the summary already).
                 let implied = evidence.evidence.validUntil == nil ? evidence.validUntil.map { ", through \(Timestamp.through($0))" } : nil

@@ -64,8 +64,8 @@ struct Status: ParsableCommand {
             for item in blocking {
                 let (missing, fix) = item.attention(checklist: id)
                 Console.print("    " + Console.paint(Console.pad(item.status.rawValue, 10), Console.color(for: item.status.rawValue))
-                    + " \(item.item.id)  \(item.item.task)")
-                Console.print(Console.paint("               \(missing); fix: \(fix)", .dim))
+                    + " \(item.item.id.visible)  \(item.item.task.visible)")
+                Console.print(Console.paint("               \(missing.visible); fix: \(fix.visible)", .dim))
             }
         }
         let window = window(for: state)
@@ -73,7 +73,7 @@ struct Status: ParsableCommand {
         if !due.isEmpty {
             Console.print(Console.paint("  Due within \(window):", .bold))
             for item in due {
-                Console.print("    \(Timestamp.through(item.expiresAt!))  \(item.item.id)  \(item.item.task) (\(item.status.rawValue))")
+                Console.print("    \(Timestamp.through(item.expiresAt!))  \(item.item.id.visible)  \(item.item.task.visible) (\(item.status.rawValue))")
             }
         }
     }

@@ -56,14 +56,14 @@ struct Tick: ParsableCommand {
             references: zip(references, hashes).map { ExternalReference(url: $0, sha256: $1) },
             note: note, by: actor.actor(in: ledger.store.workspace),
             effective: try effective.map { try DateArgument.parse($0, option: "--effective") },
-            validUntil: try validUntil.map { try DateArgument.parse($0, option: "--valid-until") },
+            validUntil: try validUntil.map { try DateArgument.parse($0, option: "--valid-until", bound: true) },
             allowFuture: allowFuture, effectiveText: effective, validUntilText: validUntil)
         let (record, path) = try Recorder(ledger: ledger, signer: try signing.signer(for: ledger)).tick(input)
         guard case .evidence(let evidence) = record.body else { return }
-        Console.print("Recorded \(record.id) for \(record.item ?? "") by \(record.by): \(path)")
+        Console.print("Recorded \(record.id) for \(record.item ?? "") by \(record.by.visible): \(path.visible)")
         for attachment in evidence.attachments {
             let named = attachment.extensionMediaType.map { " (its name suggests \($0))" } ?? ""
-            Console.print("  \(attachment.name)  \(Wording.count(Int(attachment.size), "byte"))  \(attachment.mediaType)\(named)  sha256 \(attachment.sha256)")
+            Console.print("  \(attachment.name.visible)  \(Wording.count(Int(attachment.size), "byte"))  \(attachment.mediaType)\(named)  sha256 \(attachment.sha256)")
         }
         if evidence.effective > record.recordedAt {
             Console.print("  \(Wording.notYetEffective(until: evidence.effective)): it counts only from then on")

@@ -91,16 +91,16 @@ struct Verify: ParsableCommand {
     private func printText(_ audit: LedgerAudit) {
         Console.print("\(audit.checklist): \(audit.recordCount) records read, \(audit.attachmentCount) attachments and "
             + "\(audit.sourceCount) source\(audit.sourceCount == 1 ? "" : "s") re-hashed")
-        for line in audit.problems { Console.print("  " + Console.paint("FAIL", .red) + " \(line)") }
-        for line in audit.inputErrors { Console.print("  " + Console.paint("ERROR", .red) + " \(line)") }
-        for line in audit.warnings { Console.print("  " + Console.paint("warning", .yellow) + " \(line)") }
+        for line in audit.problems { Console.print("  " + Console.paint("FAIL", .red) + " \(line.visible)") }
+        for line in audit.inputErrors { Console.print("  " + Console.paint("ERROR", .red) + " \(line.visible)") }
+        for line in audit.warnings { Console.print("  " + Console.paint("warning", .yellow) + " \(line.visible)") }
         for line in audit.notes { Console.print("  note: \(line)") }
-        for reference in audit.unchecked { Console.print("  not checked locally: \(reference)") }
+        for reference in audit.unchecked { Console.print("  not checked locally: \(reference.visible)") }
         if !audit.unsigned.isEmpty {
             let shown = audit.unsigned.prefix(20)
             Console.print("  unsigned: \(audit.unsigned.count) record\(audit.unsigned.count == 1 ? "" : "s")"
                 + (audit.unsigned.count > shown.count ? " (the first \(shown.count); --format json lists all)" : ""))
-            for path in shown { Console.print("    \(path)") }
+            for path in shown { Console.print("    \(path.visible)") }
         }
         if let sha256 = audit.allowedSignersSHA256 { Console.print("  allowed_signers sha256 \(sha256)") }
         if let digest = audit.digest {

@@ -25,16 +25,75 @@ enum Console {
     /// anything goes to standard error, so that the two stay in order.
     nonisolated(unsafe) private static var buffer: [UInt8] = []
 
+    /// Prints text for people. Fields from records and matrices are made visible where they are put in
+    /// (`String.visible`, which also escapes line breaks); as a backstop, any control character left here
+    /// other than a line feed and the colour codes of `paint` is shown escaped too, so that nothing printed
+    /// can move the cursor or clear the screen.
     static func print(_ text: String = "") {
+        buffer.append(contentsOf: terminalSafe(text).utf8)
+        buffer.append(0x0A)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    /// Exact bytes (JSON for scripts), with no escaping.
+    private static func printExact(_ text: String) {
         buffer.append(contentsOf: text.utf8)
         buffer.append(0x0A)
         if buffer.count >= 1 << 16 { flush() }
     }
 
+    /// `text` with every escaped character of `VisibleText` other than line feeds and `ESC [ digits m`
+    /// (a colour from `paint`) shown escaped.
+    static func terminalSafe(_ text: String) -> String {
+        guard text.utf8.contains(where: { ($0 < 0x20 && $0 != 0x0A) || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) else { return text }
+        let scalars = Array(text.unicodeScalars)
+        var result = String.UnicodeScalarView()
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if scalar == "\u{1B}", index + 1 < scalars.count, scalars[index + 1] == "[" {
+                var end = index + 2
+                while end < scalars.count, ("0"..."9").contains(scalars[end]) { end += 1 }
+                if end < scalars.count, end > index + 2, scalars[end] == "m" {
+                    result.append(contentsOf: scalars[index...end])
+                    index = end + 1
+                    continue
+                }
+            }
+            if scalar != "\n" && VisibleText.isEscaped(scalar) {
+                result.append(contentsOf: VisibleText.escape(scalar).unicodeScalars)
+            } else {
+                result.append(scalar)
+            }
+            index += 1
+        }
+        return String(result)
+    }
+
+    /// A diagnostic on standard error (`PATH: error: …`): every line's text escaped (`VisibleText`: an
+    /// argument or a file name cannot write escape sequences to the terminal), then the word `error:`
+    /// coloured when standard error is a terminal.
     static func error(_ text: String) {
+        emit(text, word: "error:", .red)
+    }
+
+    static func warning(_ text: String) {
+        emit(text, word: "warning:", .yellow)
+    }
+
+    /// Exit code 3's message.
+    static func integrityFailure(_ text: String) {
+        emit("integrity failure: " + text, word: "integrity failure:", .red)
+    }
+
+    private static func emit(_ text: String, word: String, _ color: Color) {
         flush()
         clearProgress()
-        writeAll(STDERR_FILENO, Array((text + "\n").utf8))
+        var safe = VisibleText.escapeKeepingLines(text)
+        if colorEnabled && isatty(STDERR_FILENO) != 0 {
+            safe = safe.replacingOccurrences(of: word, with: "\u{1B}[\(color.rawValue)m\(word)\u{1B}[0m")
+        }
+        writeAll(STDERR_FILENO, Array((safe + "\n").utf8))
     }
 
     /// A progress callback that rewrites one line of standard error, at most ten times a second, only
@@ -79,20 +138,10 @@ enum Console {
         }
     }
 
-    /// Colours the `error:` / `warning:` word of a diagnostic on a terminal.
-    static func highlightError(_ text: String) -> String {
-        guard colorEnabled, isatty(STDERR_FILENO) != 0 else { return text }
-        return text.replacingOccurrences(of: "error:", with: "\u{1B}[31merror:\u{1B}[0m")
-    }
-
-    static func warning(_ text: String) {
-        error(colorEnabled && isatty(STDERR_FILENO) != 0 ? text.replacingOccurrences(of: "warning:", with: "\u{1B}[33mwarning:\u{1B}[0m") : text)
-    }
-
-    /// Prints an Encodable as pretty JSON with sorted keys.
+    /// Prints an Encodable as pretty JSON with sorted keys, exactly (JSON escapes what it must itself).
     static func printJSON(_ value: some Encodable) throws {
         let data = try JSONCodingForOutput.encoder.encode(value)
-        print(String(decoding: data, as: UTF8.self))
+        printExact(String(decoding: data, as: UTF8.self))
     }
 
     static func color(for status: String) -> Color {

@@ -76,24 +76,25 @@ struct RecordJSON: Encodable {
 }
 
 extension Record {
-    /// One line of the audit trail.
+    /// One line of the audit trail, every field from the record made visible (`String.visible`), so that a
+    /// note holding a line break or an escape sequence stays on its line and prints as text.
     var summary: String {
         switch body {
         case .evidence(let evidence):
             var parts: [String] = []
-            if let note = evidence.note { parts.append("\"\(note)\"") }
-            parts += evidence.attachments.map { "\($0.name) (\($0.sha256.prefix(12)))" }
-            parts += evidence.links
-            parts += evidence.references.map { "\($0.url) (sha256 \($0.sha256.prefix(12)))" }
+            if let note = evidence.note { parts.append("\"\(note.visible)\"") }
+            parts += evidence.attachments.map { "\($0.name.visible) (\($0.sha256.prefix(12).description.visible))" }
+            parts += evidence.links.map(\.visible)
+            parts += evidence.references.map { "\($0.url.visible) (sha256 \($0.sha256.prefix(12).description.visible))" }
             if let until = evidence.validUntil { parts.append("valid through \(Timestamp.through(until))") }
             return "evidence " + parts.joined(separator: ", ")
-        case .revocation(let body): return "revoked \(body.target): \(body.reason)"
-        case .waiver(let body): return "waived through \(Timestamp.through(body.until)), approved by \(body.approvedBy): \(body.reason)"
-        case .notApplicable(let body): return "not applicable, approved by \(body.approvedBy): \(body.reason)"
+        case .revocation(let body): return "revoked \(body.target.visible): \(body.reason.visible)"
+        case .waiver(let body): return "waived through \(Timestamp.through(body.until)), approved by \(body.approvedBy.visible): \(body.reason.visible)"
+        case .notApplicable(let body): return "not applicable, approved by \(body.approvedBy.visible): \(body.reason.visible)"
         case .review(let body):
-            return "\(body.decision == .accept ? "accepted" : "rejected") \(body.target)" + (body.comment.map { ": \($0)" } ?? "")
+            return "\(body.decision == .accept ? "accepted" : "rejected") \(body.target.visible)" + (body.comment.map { ": \($0.visible)" } ?? "")
         case .import(let body):
-            return "imported \(body.source.importedFrom) (sha256 \(body.source.sha256.prefix(12))): \(Wording.count(body.items.filter { !$0.retired }.count, "item")), "
+            return "imported \(body.source.importedFrom.visible) (sha256 \(body.source.sha256.prefix(12))): \(Wording.count(body.items.filter { !$0.retired }.count, "item")), "
                 + "\(body.added.count) added, \(body.removed.count) removed, \(body.changed.count) changed"
         case .settings(let settings):
             return "settings: review \(settings.reviewRequired ? "required" : "not required"), default interval "

@@ -123,9 +123,18 @@ struct ActorOptions: ParsableArguments {
 }
 
 enum DateArgument {
-    static func parse(_ text: String, option: String) throws -> Timestamp.Value {
+    /// A date option's value. As an upper `bound` (`--valid-until`, `--until`) a day lasts until the next day's
+    /// 00:00Z, which must be a date attest can write too: `9999-12-31` is refused there, since its end is in
+    /// year 10000, which no record can hold.
+    static func parse(_ text: String, option: String, bound: Bool = false) throws -> Timestamp.Value {
         guard let value = Timestamp.parse(text) else {
-            throw ValidationError("\(option) \"\(text)\" is not a date; use YYYY-MM-DD (UTC) or RFC 3339 such as 2026-11-27T14:30:00Z")
+            if Timestamp.isOutsideRange(text) {
+                throw ValidationError("\(option) \"\(text.visible)\" is outside \(Timestamp.rangeDescription)")
+            }
+            throw ValidationError("\(option) \"\(text.visible)\" is not a date; use YYYY-MM-DD (UTC) or RFC 3339 such as 2026-11-27T14:30:00Z")
+        }
+        if bound, !Timestamp.isRepresentable(value.endExclusive) {
+            throw ValidationError("\(option) \"\(text.visible)\" ends in year 10000, past \(Timestamp.rangeDescription); use 9999-12-30 or an earlier date")
         }
         return value
     }

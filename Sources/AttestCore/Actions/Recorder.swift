@@ -257,21 +257,14 @@ public struct Recorder: Sendable {
     }
 
     private func checkReadableFile(_ file: FileInput) throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory) else {
-            throw StoreError.invalidInput("\(file.displayName): no such file; check the path given to --file")
-        }
-        if isDirectory.boolValue {
-            throw StoreError.invalidInput("\(file.displayName): is a directory; attach files one by one, or an archive of the folder")
-        }
-        guard FileManager.default.isReadableFile(atPath: file.path) else {
-            throw StoreError.unreadable(path: file.displayName, detail: "permission denied")
-        }
+        // The same check `AttachmentStore.store` makes on the descriptor it copies from, made here before
+        // anything is written, so that one bad --file among several leaves nothing behind.
+        close(try AttachmentStore.openSource(file.path, displayName: file.displayName))
     }
 
-    /// The last path component: names are metadata, never paths.
+    /// The last path component: names are metadata, never paths (and never `.` or `..`).
     static func baseName(_ name: String) -> String {
         let base = name.split(separator: "/").last.map(String.init) ?? name
-        return base.isEmpty ? "attachment" : base
+        return base.isEmpty || base == "." || base == ".." ? "attachment" : base
     }
 }

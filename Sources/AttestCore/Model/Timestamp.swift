@@ -35,8 +35,33 @@ public enum Timestamp {
         }
     }
 
-    /// Parses `YYYY-MM-DD` or RFC 3339 (`2026-11-27T10:15:00Z`, `…T10:15:00.250+01:00`).
+    /// The first instant attest reads and writes: 0001-01-01T00:00:00Z.
+    public static let earliest = Date(timeIntervalSince1970: Double(epochSeconds(1, 1, 1)))
+    /// The first instant past what the format holds: 10000-01-01T00:00:00Z (exclusive).
+    public static let end = Date(timeIntervalSince1970: Double(epochSeconds(10_000, 1, 1)))
+
+    /// How messages name the range: "the dates attest can record (years 0001 to 9999)".
+    public static let rangeDescription = "the dates attest can record (years 0001 to 9999)"
+
+    /// Whether `date` lies in years 0001–9999, the instants `format` writes and `parse` reads back.
+    public static func isRepresentable(_ date: Date) -> Bool {
+        date >= earliest && date < end
+    }
+
+    /// Parses `YYYY-MM-DD` or RFC 3339 (`2026-11-27T10:15:00Z`, `…T10:15:00.250+01:00`). Instants outside
+    /// years 0001–9999 (year 0000, or an offset that moves the instant past either end) are not dates here.
     public static func parse(_ text: String) -> Value? {
+        guard let value = parseAnyYear(text), isRepresentable(value.start) else { return nil }
+        return value
+    }
+
+    /// Whether `text` is written like a date but lies outside years 0001–9999 (`0000-06-01`,
+    /// `0001-01-01T00:00:00+01:00`), so that messages can say so instead of "not a date".
+    public static func isOutsideRange(_ text: String) -> Bool {
+        parse(text) == nil && parseAnyYear(text) != nil
+    }
+
+    private static func parseAnyYear(_ text: String) -> Value? {
         let bytes = Array(text.utf8)
         guard bytes.count >= 10, let (y, m, d) = parseDay(bytes), isValid(y, m, d) else { return nil }
         let dayStart = epochSeconds(y, m, d)
@@ -78,8 +103,7 @@ public enum Timestamp {
             return nil
         }
         guard index == bytes.count else { return nil }
-        let seconds = Double(dayStart + hh * 3600 + mm * 60 + ss - offset) + fraction
-        return .instant(Date(timeIntervalSince1970: seconds))
+        return .instant(Date(timeIntervalSince1970: Double(dayStart + hh * 3600 + mm * 60 + ss - offset) + fraction))
     }
 
     /// The instant as stored: whole milliseconds (what `format` writes and `parse` reads back exactly).
@@ -92,9 +116,18 @@ public enum Timestamp {
     /// Parses a stored instant (any RFC 3339 form, or a bare day as its start).
     public static func parseInstant(_ text: String) -> Date? { parse(text)?.start }
 
-    /// `2026-11-27T10:15:00.250Z`: the form every record stores (UTC, milliseconds).
+    /// `2026-11-27T10:15:00.250Z`: the form every record stores (UTC, milliseconds). It writes only what
+    /// `parse` reads back, and what it wrote formats the same once read back:
+    /// - the instant is rounded to the nearest millisecond (a Double holds an instant of year 2245 only to
+    ///   about 2 µs, so truncating `….234Z` read back could write `….233Z`; the fuzzer found that);
+    /// - a date outside years 0001–9999 (which input never gives, but arithmetic on one near the ends can:
+    ///   a validity of a year from 9999-06-01) is written as the nearest end, 0001-01-01T00:00:00.000Z or
+    ///   9999-12-31T23:59:59.999Z.
     public static func format(_ date: Date) -> String {
-        var millis = Int64((date.timeIntervalSince1970 * 1000 + 0.000_1).rounded(.down))
+        let lowest = Int64(epochSeconds(1, 1, 1)) * 1000
+        let highest = Int64(epochSeconds(10_000, 1, 1)) * 1000 - 1
+        let scaled = (date.timeIntervalSince1970 * 1000).rounded(.toNearestOrAwayFromZero)
+        var millis = scaled.isNaN || scaled < Double(lowest) ? lowest : scaled > Double(highest) ? highest : Int64(scaled)
         let ms = Int(((millis % 1000) + 1000) % 1000)
         millis -= Int64(ms)
         let (day, secondOfDay) = splitDay(Int(millis / 1000))

@@ -11,6 +11,19 @@ public struct AttachmentStore: Sendable {
         case missing
         /// The stored file's hash (or size) differs from the one recorded.
         case altered(actual: String)
+        /// Where the stored file should be there is a symbolic link, a FIFO, a device or a folder (`kind`
+        /// says which: "a symbolic link"), which attest never reads.
+        case notRegularFile(kind: String)
+
+        /// In words: "missing", "altered (now sha256 …)", "not a regular file (a symbolic link)".
+        public var problem: String {
+            switch self {
+            case .intact: "intact"
+            case .missing: "missing"
+            case .altered(let actual): "altered (now sha256 \(actual))"
+            case .notRegularFile(let kind): "not a regular file (\(kind))"
+            }
+        }
     }
 
     public let directory: URL
@@ -18,11 +31,20 @@ public struct AttachmentStore: Sendable {
     public let displayPath: String
     /// Where the stat cache lives (`.attest/…`), or nil for none.
     let cacheURL: URL?
+    /// Where files being stored are written first: the workspace's `.attest/tmp/`, on the same file system as
+    /// the store (so that a stored file appears by `link`), git-ignored, never under `Checklists/`.
+    let temporaryDirectory: URL
 
-    public init(directory: URL, displayPath: String, cacheURL: URL?) {
+    /// `temporaryDirectory` defaults to `tmp/` beside the stat cache, else `.attest/tmp/` of the workspace
+    /// that holds `directory` (`<root>/Checklists/<id>/attachments`).
+    public init(directory: URL, displayPath: String, cacheURL: URL?, temporaryDirectory: URL? = nil) {
         self.directory = directory
         self.displayPath = displayPath
         self.cacheURL = cacheURL
+        self.temporaryDirectory = temporaryDirectory
+            ?? cacheURL?.deletingLastPathComponent().appendingPathComponent("tmp")
+            ?? directory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent(".attest/tmp")
     }
 
     public func url(for sha256: String) -> URL {
@@ -31,48 +53,70 @@ public struct AttachmentStore: Sendable {
 
     public func relativePath(for sha256: String) -> String { "\(displayPath)/sha256/\(sha256.prefix(2))/\(sha256)" }
 
-    /// Copies a file into the store by content (a symlink is followed and its content copied).
-    /// `displayName` is how errors name the source. `created` is false when the content was stored already.
+    /// Copies a file into the store by content. `path` is one a person gave (`--file`): a symbolic link is
+    /// followed and its content copied, but what it resolves to must be a regular file, checked on the open
+    /// descriptor before any byte is read, so that a FIFO cannot hang attest and `/dev/zero` cannot fill the
+    /// disk. `displayName` is how errors name the source. `created` is false when the content was stored already.
     public func store(fileAt path: String, displayName: String) throws -> (sha256: String, size: Int64, created: Bool) {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw StoreError.invalidInput("\(displayName): no such file; check the path given to --file")
-        }
-        if (info.st_mode & S_IFMT) == S_IFDIR {
-            throw StoreError.invalidInput("\(displayName): is a directory; attach files one by one, or an archive of the folder")
-        }
-        let staging = directory.appendingPathComponent("sha256")
-        do {
-            try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
-        } catch {
-            throw StoreError.writeFailed(path: displayPath, detail: error.localizedDescription)
-        }
-        let temporary = staging.appendingPathComponent(".incoming.\(getpid()).\(UInt32.random(in: .min ... .max))").path
+        let input = try Self.openSource(path, displayName: displayName)
+        defer { close(input) }
+        let temporaryFolder = try makeTemporaryDirectory()
+        let temporary = temporaryFolder.appendingPathComponent("attachment.\(getpid()).\(UInt32.random(in: .min ... .max))").path
         defer { unlink(temporary) }
         let result: (sha256: String, size: Int64)
         do {
-            result = try FileHasher.sha256(fileAt: path, copyTo: temporary)
-        } catch let error as PosixError where error.call == "read" || (error.call == "open" && access(path, R_OK) != 0) {
+            result = try FileHasher.sha256(descriptor: input, copyTo: temporary)
+        } catch let error as PosixError where error.call == "read" {
             throw StoreError.unreadable(path: displayName, detail: error.description)
         } catch {
             throw StoreError.writeFailed(path: displayPath, detail: "\(error)")
         }
         let final = url(for: result.sha256)
-        try? FileManager.default.createDirectory(at: final.deletingLastPathComponent(), withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(at: final.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } catch {
+            throw StoreError.writeFailed(path: relativePath(for: result.sha256), detail: error.localizedDescription)
+        }
         if link(temporary, final.path) != 0 {
             guard errno == EEXIST else {
                 throw StoreError.writeFailed(path: relativePath(for: result.sha256), detail: PosixError(call: "link", code: errno).description)
             }
-            // A stored copy that was altered is repaired by storing the original again.
-            if (try? FileHasher.sha256(fileAt: final.path).sha256) != result.sha256 {
+            // A stored copy that was altered (or replaced by a link or a FIFO) is repaired by storing the original again.
+            if checkOne(result.sha256, cached: nil).0 != .intact {
                 guard rename(temporary, final.path) == 0 else {
                     throw StoreError.writeFailed(path: relativePath(for: result.sha256), detail: PosixError(call: "rename", code: errno).description)
                 }
-                return (result.sha256, result.size, false)
             }
             return (result.sha256, result.size, false)
         }
         return (result.sha256, result.size, true)
+    }
+
+    /// Opens a file to attach, following links, and returns its descriptor (the caller closes it): a regular
+    /// file, or an error that says what it is instead ("not a regular file (a FIFO)", "is a directory").
+    public static func openSource(_ path: String, displayName: String) throws -> Int32 {
+        do {
+            return try SafeFile.openRegular(path, display: displayName.visible, followingLinks: true, what: "file to attach").descriptor
+        } catch StoreError.unreadable(_, let detail) where detail == SafeFile.describe(errno: ENOENT) {
+            throw StoreError.invalidInput("\(displayName.visible): no such file; check the path given to --file")
+        } catch StoreError.notRegularFile(let shown, let kind) where kind == SafeFile.Kind.directory.rawValue {
+            throw StoreError.invalidInput("\(shown): is a directory, not a regular file; attach files one by one, or an archive of the folder")
+        }
+    }
+
+    /// `.attest/tmp/`, created on demand; refused when `.attest` or `.attest/tmp` is there but not a real
+    /// folder (a symbolic link could send the copy anywhere).
+    private func makeTemporaryDirectory() throws -> URL {
+        for folder in [temporaryDirectory.deletingLastPathComponent(), temporaryDirectory] {
+            let shown = folder == temporaryDirectory ? ".attest/tmp" : ".attest"
+            if mkdir(folder.path, 0o755) != 0 && errno != EEXIST {
+                throw StoreError.writeFailed(path: shown, detail: SafeFile.describe(errno: errno))
+            }
+            if let kind = SafeFile.kind(of: folder.path), kind != .directory {
+                throw StoreError.notRegularFile(path: shown, kind: kind.rawValue + ", where attest keeps a folder")
+            }
+        }
+        return temporaryDirectory
     }
 
     /// Re-hashes every stored file named by `hashes` (what `verify` does). `progress` is called with the
@@ -117,14 +161,19 @@ public struct AttachmentStore: Sendable {
     private func checkOne(_ hash: String, cached: CacheEntry?) -> (Check, CacheEntry?) {
         let path = url(for: hash).path
         var info = stat()
-        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return (.missing, nil) }
+        guard lstat(path, &info) == 0 else { return (.missing, nil) }
+        let kind = SafeFile.Kind(mode: info.st_mode)
+        guard kind == .regular else { return (.notRegularFile(kind: kind.rawValue), nil) }
         let entry = CacheEntry(
             size: Int64(info.st_size),
             mtime: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
             ctime: Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec),
             inode: UInt64(info.st_ino))
         if let cached, cached == entry { return (.intact, entry) }
-        guard let actual = try? FileHasher.sha256(fileAt: path).sha256 else { return (.missing, nil) }
+        // Opened without following links and without blocking, in case it was swapped since the lstat.
+        guard let opened = try? SafeFile.openRegular(path, display: path, followingLinks: false) else { return (.missing, nil) }
+        defer { close(opened.descriptor) }
+        guard let actual = try? FileHasher.sha256(descriptor: opened.descriptor).sha256 else { return (.missing, nil) }
         return actual == hash ? (.intact, entry) : (.altered(actual: actual), nil)
     }
 

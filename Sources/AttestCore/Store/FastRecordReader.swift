@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Reads the common record types (evidence, revocation, waiver, not-applicable, review) straight from
 /// their bytes, without Foundation's generic decoding machinery, which is most of the cost of reading a
@@ -6,14 +6,17 @@ import Foundation
 ///
 /// It is strict and returns nil on anything it does not expect: an unknown or missing field type, a
 /// malformed escape, a date that does not parse, a newer schema, trailing bytes, an import or settings
-/// record. The caller then decodes the same bytes with `JSONDecoder`, which gives the same result or the
-/// diagnostic. A record it accepts is one `JSONDecoder` reads the same way.
-struct FastRecordReader {
+/// record, a file over the record size limit, nesting deeper than `JSONCoding.maxNesting`. The caller then
+/// decodes the same bytes with `JSONDecoder` (through `JSONCoding.decode`, which checks the same limits first),
+/// which gives the same result or the diagnostic. A record it accepts is one `JSONDecoder` reads the same way
+/// (the records fuzz target checks exactly that). Its recursion is bounded by the nesting limit.
+public struct FastRecordReader {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
 
-    static func read(_ data: Data) -> Record? {
-        data.withUnsafeBytes { raw -> Record? in
+    public static func read(_ data: Data) -> Record? {
+        guard data.count <= SafeFile.Limit.record else { return nil }
+        return data.withUnsafeBytes { raw -> Record? in
             var reader = FastRecordReader(bytes: raw.bindMemory(to: UInt8.self))
             return reader.record()
         }
@@ -122,6 +125,8 @@ struct FastRecordReader {
 
     /// Set by the `optional…` readers: the value was `null`.
     private var lastWasNull = false
+    /// How many arrays and objects are open.
+    private var depth = 0
 
     private mutating func skipWhitespace() {
         while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
@@ -139,7 +144,9 @@ struct FastRecordReader {
     /// Reads `{ "key": value, … }`, handing each key to `field`, which reads the value and says whether it could.
     /// A key seen twice makes the object unreadable here (JSONDecoder decides what it means).
     private mutating func object(_ field: (String, inout FastRecordReader) -> Bool) -> Bool {
-        guard consume(UInt8(ascii: "{")) else { return false }
+        guard depth < JSONCoding.maxNesting, consume(UInt8(ascii: "{")) else { return false }
+        depth += 1
+        defer { depth -= 1 }
         if consume(UInt8(ascii: "}")) { return true }
         var seen: [String] = []
         repeat {
@@ -153,7 +160,9 @@ struct FastRecordReader {
     }
 
     private mutating func array<T>(_ element: (inout FastRecordReader) -> T?) -> [T]? {
-        guard consume(UInt8(ascii: "[")) else { return nil }
+        guard depth < JSONCoding.maxNesting, consume(UInt8(ascii: "[")) else { return nil }
+        depth += 1
+        defer { depth -= 1 }
         var result: [T] = []
         if consume(UInt8(ascii: "]")) { return result }
         repeat {
@@ -295,9 +304,34 @@ struct FastRecordReader {
         case UInt8(ascii: "f"): return literal("false")
         case UInt8(ascii: "n"): return literal("null")
         default:
-            let start = index
-            while index < bytes.count, "+-.eE0123456789".utf8.contains(bytes[index]) { index += 1 }
-            return index > start && Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)) != nil
+            return skipNumber()
         }
+    }
+
+    /// A number as JSON writes it, `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, with a finite value;
+    /// anything else (`+1`, `01`, `1.`, `.5`, `1e400`) is left to JSONDecoder to accept or refuse.
+    private mutating func skipNumber() -> Bool {
+        let start = index
+        func digits(_ reader: inout FastRecordReader) -> Int {
+            let first = reader.index
+            while reader.index < reader.bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(reader.bytes[reader.index]) { reader.index += 1 }
+            return reader.index - first
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+        let integerStart = index
+        let integerDigits = digits(&self)
+        guard integerDigits > 0, !(integerDigits > 1 && bytes[integerStart] == UInt8(ascii: "0")) else { return false }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard digits(&self) > 0 else { return false }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard digits(&self) > 0 else { return false }
+        }
+        // `1e400` (not finite) is JSONDecoder's to judge, even where it ignores the key.
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        return Double(text)?.isFinite ?? false
     }
 }

@@ -14,6 +14,12 @@ public enum FileHasher {
         let input = open(path, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw PosixError(call: "open", code: errno) }
         defer { close(input) }
+        return try sha256(descriptor: input, copyTo: destination)
+    }
+
+    /// Hashes what can be read from an open descriptor (which the caller checked and closes), copying it
+    /// to `destination` when given.
+    public static func sha256(descriptor input: Int32, copyTo destination: String? = nil) throws -> (sha256: String, size: Int64) {
         var output: Int32 = -1
         if let destination {
             output = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)

@@ -19,7 +19,9 @@ public enum JSONCoding {
             let text = try container.decode(String.self)
             guard let date = Timestamp.parseInstant(text) else {
                 throw DecodingError.dataCorruptedError(
-                    in: container, debugDescription: "\"\(text)\" is not a date (YYYY-MM-DD or RFC 3339)")
+                    in: container, debugDescription: Timestamp.isOutsideRange(text)
+                        ? "\"\(text.visible)\" is outside \(Timestamp.rangeDescription)"
+                        : "\"\(text.visible)\" is not a date (YYYY-MM-DD or RFC 3339)")
             }
             return date
         }
@@ -33,14 +35,68 @@ public enum JSONCoding {
         return data
     }
 
+    /// How deeply arrays and objects may nest in any JSON file attest reads (records, checklists).
+    public static let maxNesting = 64
+
     /// Decodes, turning `DecodingError` into a diagnostic that names the file, the line and the field.
+    /// Before JSONDecoder sees the bytes, they are checked against the limits: the size (for a record, 1 MiB,
+    /// or 128 MiB for an import record, which holds the item table) and the nesting, so that no file can drive
+    /// a parser into unbounded recursion.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data, path: String, decoder: JSONDecoder = decoder()) throws -> T {
+        let isRecord = type == Record.self
+        if isRecord && data.count > SafeFile.Limit.importRecord {
+            throw StoreError.tooLarge(path: path, what: "import record", size: data.count, limit: SafeFile.Limit.importRecord)
+        }
+        try checkNesting(data, path: path)
         do {
-            return try decoder.decode(type, from: data)
+            let value = try decoder.decode(type, from: data)
+            if isRecord, data.count > SafeFile.Limit.record, let record = value as? Record, record.type != .import {
+                throw StoreError.tooLarge(path: path, what: "record", size: data.count, limit: SafeFile.Limit.record)
+            }
+            return value
         } catch let error as NewerSchemaError {
             throw StoreError.newerSchema(path: path, version: error.version)
         } catch let error as DecodingError {
+            // Past the record limit and not an import record either: the size is what to fix first.
+            if isRecord && data.count > SafeFile.Limit.record {
+                throw StoreError.tooLarge(path: path, what: "record", size: data.count, limit: SafeFile.Limit.record)
+            }
             throw diagnose(error, data: data, path: path)
+        }
+    }
+
+    /// Throws when arrays and objects nest deeper than `maxNesting`, naming the line and column.
+    public static func checkNesting(_ data: Data, path: String) throws {
+        guard let offset = nestingOverflow(data) else { return }
+        let prefix = data.prefix(offset)
+        let line = prefix.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+        let column = offset - (prefix.lastIndex(of: 0x0A).map { $0 - prefix.startIndex + 1 } ?? 0) + 1
+        throw StoreError.malformed(path: path, line: line, column: column,
+                                   detail: "arrays and objects nest deeper than \(maxNesting) levels, attest's limit for JSON")
+    }
+
+    /// The byte offset of the first `[` or `{` past `limit` levels, or nil. A cheap scan that skips strings
+    /// (and the escapes in them); it does not validate: JSONDecoder does that once the depth is known to be bounded.
+    public static func nestingOverflow(_ data: Data, limit: Int = maxNesting) -> Int? {
+        data.withUnsafeBytes { raw -> Int? in
+            var depth = 0
+            var inString = false
+            var escaped = false
+            for (offset, byte) in raw.enumerated() {
+                if inString {
+                    if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                    continue
+                }
+                switch byte {
+                case UInt8(ascii: "\""): inString = true
+                case UInt8(ascii: "["), UInt8(ascii: "{"):
+                    depth += 1
+                    if depth > limit { return offset }
+                case UInt8(ascii: "]"), UInt8(ascii: "}"): depth = max(0, depth - 1)  // stray closers buy no depth
+                default: break
+                }
+            }
+            return nil
         }
     }
 

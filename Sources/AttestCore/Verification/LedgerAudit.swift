@@ -122,13 +122,9 @@ public struct LedgerAudit: Sendable, Encodable {
             audit.attachmentCount = checks.count
             for (hash, check) in checks.sorted(by: { $0.key < $1.key }) where check != .intact {
                 for use in uses[hash] ?? [] {
-                    let what: String
-                    switch check {
-                    case .missing: what = "missing"
-                    case .altered(let actual): what = "altered (now sha256 \(actual))"
-                    case .intact: what = ""
-                    }
-                    audit.problems.append("\(store.attachments.relativePath(for: hash)): attachment \(use.name) of \(use.item) \(use.record) \(what)")
+                    let line = "\(store.attachments.relativePath(for: hash)): attachment \(use.name) of \(use.item) \(use.record) \(check.problem)"
+                    // A link or device where a stored file belongs is an input error (exit 2), not a changed file.
+                    if case .notRegularFile = check { audit.inputErrors.append(line) } else { audit.problems.append(line) }
                 }
             }
         }
