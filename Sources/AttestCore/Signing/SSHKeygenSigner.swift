@@ -11,8 +11,13 @@ import Glibc
 public struct SSHKeygenSigner: Sendable {
     /// The program to run; nil looks `ssh-keygen` up on `PATH`.
     public var executable: String?
+    /// Variables set for ssh-keygen on top of attest's own environment (`SSH_AUTH_SOCK` in tests).
+    public var environment: [String: String]
 
-    public init(executable: String? = nil) { self.executable = executable }
+    public init(executable: String? = nil, environment: [String: String] = [:]) {
+        self.executable = executable
+        self.environment = environment
+    }
 
     /// The armored signature (the `.sig` file's bytes) of `bytes`.
     /// - Parameters:
@@ -41,7 +46,7 @@ public struct SSHKeygenSigner: Sendable {
         }
         try Self.writeScratch(bytes, to: base)
 
-        let outcome = try Self.run(program, ["-Y", "sign", "-q", "-n", namespace, "-f", keyPath, base])
+        let outcome = try Self.run(program, ["-Y", "sign", "-q", "-n", namespace, "-f", keyPath, base], environment: environment)
         guard outcome.status == 0 else {
             throw Self.interpret(outcome.standardError, keyPath: keyPath, key: key)
         }
@@ -95,21 +100,21 @@ public struct SSHKeygenSigner: Sendable {
 
     /// Runs the program and collects its standard error. Without a terminal, standard input is /dev/null and
     /// askpass helpers are off, so that a passphrase prompt fails at once instead of hanging.
-    static func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, standardError: String) {
+    static func run(_ program: String, _ arguments: [String], environment extra: [String: String]) throws -> (status: Int32, standardError: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
+        var environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
         if !hasTerminal {
             process.standardInput = FileHandle.nullDevice
-            var environment = ProcessInfo.processInfo.environment
             environment["SSH_ASKPASS_REQUIRE"] = "never"
             environment.removeValue(forKey: "SSH_ASKPASS")
             environment.removeValue(forKey: "DISPLAY")
-            process.environment = environment
         }
+        process.environment = environment
         do {
             try process.run()
         } catch {
