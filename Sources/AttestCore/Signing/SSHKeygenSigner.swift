@@ -14,6 +14,10 @@ public struct SSHKeygenSigner: Sendable {
     /// Variables set for ssh-keygen on top of attest's own environment (`SSH_AUTH_SOCK` in tests).
     public var environment: [String: String]
 
+    /// How the temporary files start (`.attest-sign-<UUID>`, `.sig`, `.pub`): a kill -9 mid-signing can leave
+    /// them behind, and a later writing command may remove untracked ones.
+    public static let scratchPrefix = ".attest-sign-"
+
     public init(executable: String? = nil, environment: [String: String] = [:]) {
         self.executable = executable
         self.environment = environment
@@ -32,7 +36,7 @@ public struct SSHKeygenSigner: Sendable {
         }
         guard let program = executable ?? Self.findOnPath("ssh-keygen") else { throw SigningError.sshKeygenMissing }
 
-        let base = scratchDirectory.appendingPathComponent(".attest-sign-\(UUID().uuidString)").path
+        let base = scratchDirectory.appendingPathComponent(Self.scratchPrefix + UUID().uuidString).path
         var scratch = [base, base + ".sig"]
         defer { for path in scratch { unlink(path) } }
         let keyPath: String
