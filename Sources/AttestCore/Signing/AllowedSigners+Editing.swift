@@ -39,13 +39,7 @@ extension AllowedSigners {
         try checkPrincipal(principal)
         let lock = try lockDirectory.map { try FileLock(directory: $0, name: "allowed_signers.lock") }
         defer { lock?.release() }
-        let existing: Data
-        if FileManager.default.fileExists(atPath: url.path) {
-            _ = try load(from: url, displayPath: displayPath)
-            existing = (try? Data(contentsOf: url)) ?? Data()
-        } else {
-            existing = Data()
-        }
+        let existing = try read(from: url, displayPath: displayPath) ?? Data()
         let current = try AllowedSigners(parsing: existing, path: displayPath)
         if let duplicate = current.entries.first(where: { $0.key == key && $0.lists(principal: principal) }) {
             throw SigningError.duplicateSigner(principal: principal, key: key.description, line: duplicate.line)
