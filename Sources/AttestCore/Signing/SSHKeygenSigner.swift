@@ -68,7 +68,8 @@ public struct SSHKeygenSigner: Sendable {
     static func interpret(_ standardError: String, keyPath: String, key: SigningKey) -> SigningError {
         let lines = standardError.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let text = lines.joined(separator: "; ")
-        if text.localizedCaseInsensitiveContains("passphrase") {
+        // With a terminal, ssh-keygen asked: a passphrase complaint then means a wrong one, and its words say so.
+        if text.localizedCaseInsensitiveContains("passphrase") && !hasTerminal {
             return .passphraseNeeded(path: keyPath)
         }
         if text.contains("No such file") {
