@@ -13,7 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
     ],
     targets: [
-        // System library: only AttestReports imports it.
+        // System library: AttestReports (writer) and AttestImport (HTML parser) import it.
         .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
@@ -28,7 +28,7 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),  // RSA signatures (Signing/)
             ]
         ),
-        .target(name: "AttestImport", dependencies: ["AttestCore"]),
+        .target(name: "AttestImport", dependencies: ["AttestCore", "CLibXML2"]),
         .target(name: "AttestReports", dependencies: ["AttestCore", "CLibXML2"]),
 
         // Command line.

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Speed of evaluation at scale, as ratios against a floor measured in the same run on the same files:
-#   floor: reading every record file once (cat of all *.json under the checklist, page cache warm)
-#   attest status (stat cache warm), attest status (stat cache cold: every attachment re-hashed),
-#   attest report (both files), attest verify (re-hash everything, re-read every record), attest tick
-#   (reads the checklist file only, not the records).
+#   floor: reading every record file once (cat of records/**, page cache warm)
+#   attest status and gate (stat cache warm), status (stat cache cold: every attachment re-hashed),
+#   attest report, attest verify (re-hash everything, re-read every record, derive the item table again),
+#   attest tick (reads records/checklist/ only).
+# Then the same workspace is committed to git and the git checks are measured on their own:
+#   gate and verify in the repository, minus the same command outside it.
 # usage: Benchmarks/run.sh [RECORDS=100000] [ITEMS=1000] [ATTACHMENTS=10000]
 set -euo pipefail
 records=${1:-100000}; items=${2:-1000}; attachments=${3:-10000}
@@ -30,11 +32,12 @@ best() {  # best of 3 wall-clock runs, in milliseconds
   done
   echo "$best"
 }
-read_all() { find Checklists/bench -name '*.json' -print0 | xargs -0 cat >/dev/null; }
+read_all() { find Checklists/bench/records -type f -print0 | xargs -0 cat >/dev/null; }
 cold_status() { rm -rf .attest; "$attest" status --format json; }
 
 floor=$(best read_all)
 warm=$(best "$attest" status --format json)
+gate=$(best "$attest" gate)
 cold=$(best cold_status)
 report=$(best "$attest" report)
 verify=$(best "$attest" verify)
@@ -42,7 +45,33 @@ tick=$(best "$attest" tick B-01 --note "benchmark tick" --by bench)
 ratio() { awk -v a="$1" -v b="$floor" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 printf '%-36s %8s ms\n' "floor: read every record once" "$floor"
 printf '%-36s %8s ms  %6sx floor\n' "attest status (stat cache warm)" "$warm" "$(ratio "$warm")"
+printf '%-36s %8s ms  %6sx floor\n' "attest gate (stat cache warm)" "$gate" "$(ratio "$gate")"
 printf '%-36s %8s ms  %6sx floor\n' "attest status (stat cache cold)" "$cold" "$(ratio "$cold")"
 printf '%-36s %8s ms  %6sx floor\n' "attest report (JUnit + markdown)" "$report" "$(ratio "$report")"
 printf '%-36s %8s ms  %6sx floor\n' "attest verify (re-hash all)" "$verify" "$(ratio "$verify")"
 printf '%-36s %8s ms  %6sx floor\n' "attest tick (adds one record)" "$tick" "$(ratio "$tick")"
+
+# Signed: every record gets a .sig (Benchmarks/sign.py writes SSHSIG as ssh-keygen does) and allowed_signers.
+if python3 -c 'import cryptography' 2>/dev/null; then
+  python3 "$here/sign.py" "$work" bench
+  signed_floor=$(best read_all)
+  "$attest" status --format json >/dev/null 2>&1 || true   # fills the verdict cache
+  signed_warm=$(best "$attest" status --format json)
+  signed_cold=$(best cold_status)
+  signed_verify=$(best "$attest" verify)
+  sratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+  printf '%-36s %8s ms\n' "signed floor: read records and .sig" "$signed_floor"
+  printf '%-36s %8s ms  %6sx signed floor\n' "attest status signed (cache warm)" "$signed_warm" "$(sratio "$signed_warm" "$signed_floor")"
+  printf '%-36s %8s ms  %6sx signed floor\n' "attest status signed (cache cold)" "$signed_cold" "$(sratio "$signed_cold" "$signed_floor")"
+  printf '%-36s %8s ms  %6sx unsigned verify\n' "attest verify signed" "$signed_verify" "$(sratio "$signed_verify" "$verify")"
+else
+  echo "python3's cryptography is missing (pip install cryptography): signed measurements skipped"
+fi
+
+# The git checks, measured separately: the same commands inside a repository holding the workspace.
+git init -q . && git -c user.email=bench@example.com -c user.name=bench add -A >/dev/null \
+  && git -c user.email=bench@example.com -c user.name=bench commit -q -m bench >/dev/null
+git_gate=$(best "$attest" gate)
+git_verify=$(best "$attest" verify)
+printf '%-36s %8s ms  (+%s ms for the working-tree check)\n' "attest gate in git" "$git_gate" "$(( git_gate - gate ))"
+printf '%-36s %8s ms  (+%s ms for the working-tree and late-record checks)\n' "attest verify in git" "$git_verify" "$(( git_verify - verify ))"

@@ -33,7 +33,7 @@ public struct AttestCommand: ParsableCommand {
             Init.self, Import.self, List.self, Show.self, Status.self, Tick.self, Revoke.self, Waive.self,
             NotApplicableCommand.self, ReviewCommand.self, Settings.self, Log.self, Report.self, Gate.self, Verify.self,
             Lint.self,
-            Signers.self,
+            Approve.self, Sign.self, Signers.self,
         ]
     )
 

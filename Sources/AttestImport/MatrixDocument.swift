@@ -9,27 +9,71 @@ struct MatrixDocument {
     /// The page's first top-level heading, if any.
     var title: String?
 
-    static func parse(text: String, fileName: String, path: String) throws -> MatrixDocument {
+    /// Reads a page's bytes: CSV or TSV by extension, a whole HTML page (`.html`, `.htm`, or bytes that
+    /// start with `<!DOCTYPE html` or `<html`) through libxml2, else markdown with pipe and HTML tables.
+    static func parse(data: Data, fileName: String, path: String) throws -> MatrixDocument {
         let lower = fileName.lowercased()
         if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") {
-            let table = try CSVReader.table(text: text, separator: lower.hasSuffix(".tsv") ? "\t" : ",", path: path)
+            let table = try CSVReader.table(data: data, separator: lower.hasSuffix(".tsv") ? UInt8(ascii: "\t") : UInt8(ascii: ","), path: path)
             return MatrixDocument(tables: [table], footnotes: [:], title: nil)
         }
-        return MarkdownScanner(text: text).scan()
+        if lower.hasSuffix(".html") || lower.hasSuffix(".htm") || isHTMLPage(data) {
+            if String(validating: data, as: UTF8.self) == nil { throw ImportError.notText(path: path, line: nil) }
+            let page = try HTMLDocument(data: data, path: path)
+            let tables = try page.tables().compactMap { try $0.grid(path: path, lineOffset: 0) }
+            return MatrixDocument(tables: tables, footnotes: [:], title: page.title)
+        }
+        return try MarkdownScanner(data: data, path: path).scan()
+    }
+
+    /// `<!DOCTYPE html` or `<html` first (after a BOM and white space), in any case.
+    static func isHTMLPage(_ data: Data) -> Bool {
+        var bytes = data.prefix(1024)[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        let start = bytes.drop { [0x20, 0x09, 0x0A, 0x0D, 0x0C].contains($0) }.prefix(14)
+            .map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+        return start.starts(with: Array("<!doctype html".utf8)) || start.starts(with: Array("<html".utf8))
     }
 }
 
 /// Walks a markdown (or HTML) page line by line.
 struct MarkdownScanner {
     let lines: [String]
+    let path: String
 
-    init(text: String) {
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+    /// Splits the page into lines at LF, CRLF or CR, after an optional UTF-8 byte order mark.
+    init(data: Data, path: String) throws {
+        self.path = path
+        lines = try Self.lines(of: data, path: path)
+    }
+
+    static func lines(of data: Data, path: String) throws -> [String] {
+        try data.withUnsafeBytes { raw -> [String] in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var start = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+            var lines: [String] = []
+            func line(_ end: Int) throws {
+                guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) else {
+                    throw ImportError.notText(path: path, line: lines.count + 1)
+                }
+                lines.append(text)
+            }
+            var index = start
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == 0x0A || byte == 0x0D {
+                    try line(index)
+                    if byte == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A { index += 1 }
+                    start = index + 1
+                }
+                index += 1
+            }
+            try line(bytes.count)
+            return lines
         }
     }
 
-    func scan() -> MatrixDocument {
+    func scan() throws -> MatrixDocument {
         var tables: [RawTable] = []
         var footnotes: [String: String] = [:]
         var section = ""
@@ -38,13 +82,13 @@ struct MarkdownScanner {
         // YAML front matter is not page text.
         if lines.first?.trimmingCharacters(in: .whitespaces) == "---" {
             index = 1
-            while index < lines.count && lines[index].trimmingCharacters(in: .whitespaces) != "---" { index += 1 }
+            while index < lines.count && Markup.trimmed(lines[index]) != "---" { index += 1 }
             index += 1
         }
         var fence: String?
         while index < lines.count {
             let line = lines[index]
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = Markup.trimmed(line)
             if let open = fence {
                 if trimmed.hasPrefix(open) { fence = nil }
                 index += 1
@@ -66,13 +110,13 @@ struct MarkdownScanner {
                 index += 1
                 continue
             }
-            if trimmed.range(of: "<table", options: .caseInsensitive) != nil {
-                let (table, next) = htmlTable(from: index, section: section)
-                if let table { tables.append(table) }
+            if Self.opensTable(trimmed) {
+                let (found, next) = try htmlTables(from: index, section: section)
+                tables.append(contentsOf: found)
                 index = next
                 continue
             }
-            if trimmed.contains("|"), index + 1 < lines.count, Self.isSeparatorRow(lines[index + 1]) {
+            if trimmed.utf8.contains(UInt8(ascii: "|")), index + 1 < lines.count, Self.isSeparatorRow(lines[index + 1]) {
                 let (table, next) = pipeTable(from: index, section: section)
                 tables.append(table)
                 index = next
@@ -91,10 +135,11 @@ struct MarkdownScanner {
             guard level <= 6 else { return nil }
             let rest = trimmed.dropFirst(level)
             guard rest.isEmpty || rest.first == " " || rest.first == "\t" else { return nil }
-            var text = rest.trimmingCharacters(in: .whitespaces)
+            var text = Markup.trimmed(rest)
             while text.hasSuffix("#") { text = String(text.dropLast()).trimmingCharacters(in: .whitespaces) }
             return Markup.plain(text).text
         }
+        guard trimmed.hasPrefix("<") else { return nil }  // most lines: no pattern to run
         let match = Markup.regex(#"^<h[1-6][^>]*>(.*?)</h[1-6]>$"#)
         let ns = trimmed as NSString
         if let found = match.firstMatch(in: trimmed, range: NSRange(location: 0, length: ns.length)) {
@@ -122,9 +167,9 @@ struct MarkdownScanner {
     // MARK: Pipe tables
 
     static func isSeparatorRow(_ line: String) -> Bool {
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let trimmed = Markup.trimmed(line)
         guard trimmed.contains("-"), trimmed.contains("|") || trimmed.hasPrefix("-") else { return false }
-        let cells = splitPipeRow(trimmed).map { $0.text.trimmingCharacters(in: .whitespaces) }
+        let cells = splitPipeRow(trimmed).map { Markup.trimmed($0.text) }
         return !cells.isEmpty && cells.allSatisfy { cell in
             !cell.isEmpty && cell.allSatisfy { $0 == "-" || $0 == ":" } && cell.contains("-")
         }
@@ -132,42 +177,42 @@ struct MarkdownScanner {
 
     /// Splits `| a | b |` on unescaped pipes, keeping each cell's 1-based column in the line.
     static func splitPipeRow(_ line: String) -> [(text: String, column: Int)] {
+        // Byte-wise: the characters that matter (`|`, `\`, `` ` ``) are ASCII; columns count Unicode scalars.
         var cells: [(String, Int)] = []
-        var current = ""
+        let bytes = Array(line.utf8)
+        var cellStart = 0
         var start = 1
         var column = 0
         var escaped = false
         var inCode = false
-        let leadingSpaces = line.prefix(while: { $0 == " " || $0 == "\t" }).count
-        for character in line {
-            column += 1
+        let leadingSpaces = bytes.prefix { $0 == 0x20 || $0 == 0x09 }.count
+        for (index, byte) in bytes.enumerated() {
+            if byte & 0xC0 != 0x80 { column += 1 }
             if escaped {
-                current.append(character)
                 escaped = false
                 continue
             }
-            if character == "\\" {
-                current.append(character)
+            switch byte {
+            case UInt8(ascii: "\\"):
                 escaped = true
-                continue
-            }
-            if character == "`" { inCode.toggle() }
-            if character == "|" && !inCode {
-                cells.append((current, start))
-                current = ""
+            case UInt8(ascii: "`"):
+                inCode.toggle()
+            case UInt8(ascii: "|") where !inCode:
+                cells.append((String(decoding: bytes[cellStart..<index], as: UTF8.self), start))
+                cellStart = index + 1
                 start = column + 1
-                continue
+            default:
+                break
             }
-            current.append(character)
         }
-        cells.append((current, start))
+        cells.append((String(decoding: bytes[cellStart...], as: UTF8.self), start))
         // A leading and a trailing pipe delimit the row; they do not open empty cells.
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
-        if trimmed.hasPrefix("|"), let first = cells.first, first.0.trimmingCharacters(in: .whitespaces).isEmpty,
+        let trimmed = Markup.trimmed(line)
+        if trimmed.hasPrefix("|"), let first = cells.first, Markup.trimmed(first.0).isEmpty,
            first.1 <= leadingSpaces + 1 {
             cells.removeFirst()
         }
-        if trimmed.hasSuffix("|") && !trimmed.hasSuffix("\\|"), let last = cells.last, last.0.trimmingCharacters(in: .whitespaces).isEmpty {
+        if trimmed.hasSuffix("|") && !trimmed.hasSuffix("\\|"), let last = cells.last, Markup.trimmed(last.0).isEmpty {
             cells.removeLast()
         }
         return cells.map { (text: $0.0, column: $0.1 + $0.0.prefix(while: { $0 == " " }).count) }
@@ -178,8 +223,8 @@ struct MarkdownScanner {
         var rows: [RawTable.Row] = []
         var index = start + 2
         while index < lines.count {
-            let trimmed = lines[index].trimmingCharacters(in: .whitespaces)
-            guard !trimmed.isEmpty, trimmed.contains("|"), Self.heading(trimmed) == nil else { break }
+            let trimmed = Markup.trimmed(lines[index])
+            guard !trimmed.isEmpty, trimmed.utf8.contains(UInt8(ascii: "|")), Self.heading(trimmed) == nil else { break }
             let cells = Self.splitPipeRow(lines[index])
             rows.append(RawTable.Row(cells: cells.map(\.text), line: index + 1, columns: cells.map(\.column)))
             index += 1
@@ -194,14 +239,14 @@ struct MarkdownScanner {
         var index = start
         var consumed = start
         while index < lines.count {
-            let trimmed = lines[index].trimmingCharacters(in: .whitespaces)
+            let trimmed = Markup.trimmed(lines[index])
             if trimmed.isEmpty || trimmed.hasPrefix("{style=") || trimmed.hasPrefix("{:") {
                 index += 1
                 continue
             }
             var matched = false
             for part in trimmed.components(separatedBy: "<br>") {
-                if let footnote = Self.trailingFootnote(part.trimmingCharacters(in: .whitespaces)) {
+                if let footnote = Self.trailingFootnote(Markup.trimmed(part)) {
                     footnotes[footnote.marker] = footnote.text
                     matched = true
                 }
@@ -215,31 +260,44 @@ struct MarkdownScanner {
 
     // MARK: HTML tables
 
-    func htmlTable(from start: Int, section: String) -> (RawTable?, Int) {
-        // Gather the table's text with a map from offsets back to lines.
-        var text = ""
-        var lineStarts: [(offset: Int, line: Int)] = []
+    /// The HTML table that starts on line `start` (and the tables nested in it), parsed by libxml2; the
+    /// footnotes written right after it are the outer table's.
+    func htmlTables(from start: Int, section: String) throws -> ([RawTable], Int) {
         var index = start
         var depth = 0
+        var chunk = ""
         repeat {
-            lineStarts.append((text.utf16.count, index + 1))
             let line = lines[index]
-            text += line + "\n"
+            chunk += line + "\n"
             depth += Self.count(of: "<table", in: line) - Self.count(of: "</table", in: line)
             index += 1
         } while index < lines.count && depth > 0
-        let parsed = HTMLTableParser.parse(text)
-        func lineNumber(_ offset: Int) -> Int { lineStarts.last { $0.offset <= offset }?.line ?? start + 1 }
-        guard let headerRow = parsed.header else { return (nil, index) }
-        let rows = parsed.rows.map { row in
-            RawTable.Row(cells: row.cells.map(\.text), line: lineNumber(row.offset), columns: row.cells.map { _ in 1 })
+        let page = try HTMLDocument(data: Data(chunk.utf8), path: path)
+        var tables: [RawTable] = []
+        for table in page.tables() {
+            guard var read = try table.grid(path: path, lineOffset: start) else { continue }
+            read.section = section
+            tables.append(read)
         }
-        var footnotes = parsed.footnotes
         let (after, next) = trailingFootnotes(from: index)
-        footnotes.merge(after) { first, _ in first }
-        let table = RawTable(header: headerRow.cells.map(\.text), rows: rows, line: lineNumber(headerRow.offset),
-                             section: section, footnotes: footnotes)
-        return (table, next)
+        if !tables.isEmpty { tables[0].footnotes.merge(after) { first, _ in first } }
+        return (tables, tables.isEmpty ? index : next)
+    }
+
+    /// Whether `line` holds `<table` in any case (byte-wise; most lines do not).
+    static func opensTable(_ line: String) -> Bool {
+        let needle = Array("<table".utf8)
+        var matched = 0
+        for byte in line.utf8 {
+            let lower = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+            if lower == needle[matched] {
+                matched += 1
+                if matched == needle.count { return true }
+            } else {
+                matched = lower == needle[0] ? 1 : 0
+            }
+        }
+        return false
     }
 
     static func count(of needle: String, in line: String) -> Int {
@@ -247,61 +305,3 @@ struct MarkdownScanner {
     }
 }
 
-/// A small tolerant reader for the HTML tables found in documentation pages.
-enum HTMLTableParser {
-    struct Cell { var text: String; var span: Int }
-    struct Row { var cells: [Cell]; var offset: Int; var isHeader: Bool }
-    struct Result { var header: Row?; var rows: [Row]; var footnotes: [String: String] }
-
-    static func parse(_ html: String) -> Result {
-        let ns = html as NSString
-        let rowPattern = Markup.regex(#"<tr\b[^>]*>(.*?)(?=<tr\b|</tbody|</thead|</tfoot|</table|$)"#)
-        let cellPattern = Markup.regex(#"<(td|th)\b([^>]*)>(.*?)(?:</(?:td|th)>|(?=<t[dh]\b)|$)"#)
-        let sectionPattern = Markup.regex(#"<(thead|tbody|tfoot)\b"#)
-        let sections = sectionPattern.matches(in: html, range: NSRange(location: 0, length: ns.length))
-            .map { ($0.range.location, ns.substring(with: $0.range(at: 1)).lowercased()) }
-        var header: Row?
-        var rows: [Row] = []
-        var footnotes: [String: String] = [:]
-        for match in rowPattern.matches(in: html, range: NSRange(location: 0, length: ns.length)) {
-            let body = ns.substring(with: match.range(at: 1))
-            let bodyNS = body as NSString
-            var cells: [Cell] = []
-            var isHeaderRow = true
-            for cellMatch in cellPattern.matches(in: body, range: NSRange(location: 0, length: bodyNS.length)) {
-                let tag = bodyNS.substring(with: cellMatch.range(at: 1)).lowercased()
-                if tag == "td" { isHeaderRow = false }
-                let attributes = bodyNS.substring(with: cellMatch.range(at: 2))
-                var span = 1
-                if let spanMatch = Markup.regex(#"colspan\s*=\s*"?(\d+)"#).firstMatch(in: attributes, range: NSRange(location: 0, length: (attributes as NSString).length)) {
-                    span = Int((attributes as NSString).substring(with: spanMatch.range(at: 1))) ?? 1
-                }
-                cells.append(Cell(text: bodyNS.substring(with: cellMatch.range(at: 3)), span: span))
-            }
-            if cells.isEmpty { continue }
-            let part = sections.last { $0.0 < match.range.location }?.1 ?? "tbody"
-            let row = Row(cells: cells, offset: match.range.location, isHeader: isHeaderRow || part == "thead")
-            if part == "tfoot" || (cells.count == 1 && cells[0].span > 1 && header != nil) {
-                for (marker, text) in footnoteParagraphs(cells.map(\.text).joined(separator: " ")) { footnotes[marker] = text }
-                continue
-            }
-            if header == nil {
-                header = row
-            } else {
-                rows.append(row)
-            }
-        }
-        return Result(header: header, rows: rows, footnotes: footnotes)
-    }
-
-    /// `<p><sup>1</sup> text</p>` paragraphs of a footer cell.
-    static func footnoteParagraphs(_ html: String) -> [(String, String)] {
-        let pattern = Markup.regex(#"<sup>\s*(?:<[^>]*>)*\s*(\w{1,3})\s*(?:</[^>]*>)*\s*</sup>(.*?)(?=<sup>|$)"#)
-        let ns = html as NSString
-        return pattern.matches(in: html, range: NSRange(location: 0, length: ns.length)).compactMap { match in
-            let text = Markup.plain(ns.substring(with: match.range(at: 2))).text
-                .trimmingCharacters(in: CharacterSet(charactersIn: "—–-: "))
-            return text.isEmpty ? nil : (ns.substring(with: match.range(at: 1)), text)
-        }
-    }
-}

@@ -15,16 +15,49 @@ public struct MatrixRow: Hashable, Sendable {
     public var singleColumn: Bool
     /// Values that could not be read as letters, by party (reported by lint, kept out of `responsibility`).
     public var unreadable: [String: String]
+    /// Parties whose letters came from one cell spanning their columns (`colspan`), each group in column
+    /// order: one assignment for lint, and a note when the customer shares it.
+    public var sharedCells: [[String]] = []
+    /// What identifies the row across re-imports when the source gives it an ID (OSCAL: `oscal:<uuid>`).
+    public var identity: String? = nil
+    /// The provided capability this row's duty goes with (OSCAL: the responsibility's `provided-uuid`).
+    public var inherits: String? = nil
 
-    /// How re-imports match rows: normalized section and task.
-    public var key: String { Self.key(section: section, task: task) }
+    /// How re-imports match rows: the source's identity where it has one, else normalized section and task.
+    public var key: String { identity ?? Self.key(section: section, task: task) }
 
     public static func key(section: String, task: String) -> String {
-        func normalize(_ text: String) -> String {
-            text.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(String.init).joined()
-        }
-        return normalize(section) + "/" + normalize(task)
+        normalizedKeyPart(section) + "/" + normalizedKeyPart(task)
     }
+
+    /// Lower case, letters, marks and digits only (`CharacterSet.alphanumerics`, which landed keys were made
+    /// with; ASCII, most of any matrix, without Foundation's slow set lookups).
+    static func normalizedKeyPart(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            var out: [UInt8] = []
+            out.reserveCapacity(text.utf8.count)
+            for byte in text.utf8 {
+                switch byte {
+                case 0x61...0x7A, 0x30...0x39: out.append(byte)
+                case 0x41...0x5A: out.append(byte + 0x20)
+                default: break
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+        var out = String.UnicodeScalarView()
+        for scalar in text.lowercased().unicodeScalars {
+            if scalar.isASCII {
+                let value = scalar.value
+                if (value >= 0x61 && value <= 0x7A) || (value >= 0x30 && value <= 0x39) || (value >= 0x41 && value <= 0x5A) { out.append(scalar) }
+            } else if alphanumerics.contains(scalar) {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    private static let alphanumerics = CharacterSet.alphanumerics
 }
 
 /// A matrix read from a file: the rows that became items, the tables that did not, and warnings.
@@ -85,9 +118,10 @@ public struct MatrixReader: Sendable {
     }
 
     public func read(data: Data, fileName: String, path: String) throws -> ParsedMatrix {
-        guard var text = String(data: data, encoding: .utf8) else { throw ImportError.notText(path: path) }
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        let document = try MatrixDocument.parse(text: text, fileName: fileName, path: path)
+        if OSCALReader.isOSCAL(data: data, fileName: fileName) {
+            return try OSCALReader(party: party, provider: provider).read(data: data, path: path)
+        }
+        let document = try MatrixDocument.parse(data: data, fileName: fileName, path: path)
         return try interpret(document, path: path)
     }
 
@@ -96,11 +130,12 @@ public struct MatrixReader: Sendable {
         var skipped: [ParsedMatrix.SkippedTable] = []
         var warnings: [String] = []
         var parties: [String] = []
+        var knownParties = Set<String>()
         var customerParty: String?
         var allPartyNames: [String] = []
         var tableCount = 0
         var seen: [String: Int] = [:]
-        var seenTask: [String: Int] = [:]
+        var seenTask: [String: [Int]] = [:]
 
         for table in document.tables {
             let headers = table.header.map(Vocabulary.normalizedHeader)
@@ -126,12 +161,16 @@ public struct MatrixReader: Sendable {
             tableCount += 1
             let read = try readRows(of: table, layout: layout, spelled: spelled, footnotes: document.footnotes, path: path)
             if customerParty == nil { customerParty = read.customerName }
-            for name in read.parties where !parties.contains(name) { parties.append(name) }
+            for name in read.parties where !knownParties.contains(name) {
+                parties.append(name)
+                knownParties.insert(name)
+            }
             warnings.append(contentsOf: read.warnings)
             for row in read.rows {
-                let taskKey = MatrixRow.key(section: "", task: row.task) + "\u{1F}"
-                    + row.responsibility.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-                if let first = seen[row.key] ?? seenTask[taskKey] {
+                // The same task with the same letters in another table (a stub copy) is a duplicate too.
+                let taskKey = MatrixRow.key(section: "", task: row.task)
+                let key = row.key
+                if let first = seen[key] ?? seenTask[taskKey]?.first(where: { rows[$0].responsibility == row.responsibility }) {
                     let previous = rows[first]
                     let same = previous.responsibility == row.responsibility
                     warnings.append("\(path):\(row.line):1: warning: row duplicates line \(previous.line) (\"\(row.task)\")"
@@ -139,8 +178,8 @@ public struct MatrixReader: Sendable {
                     rows[first].notes.append(contentsOf: row.notes.filter { !previous.notes.contains($0) })
                     continue
                 }
-                seen[row.key] = rows.count
-                seenTask[taskKey] = rows.count
+                seen[key] = rows.count
+                seenTask[taskKey, default: []].append(rows.count)
                 rows.append(row)
             }
         }
@@ -248,9 +287,10 @@ public struct MatrixReader: Sendable {
     /// Rows of one table that share a task but differ elsewhere (one row per feature of a control) are
     /// not duplicates: each gets the first cell that tells them apart, in parentheses.
     private func disambiguate(_ rows: [MatrixRow], table: RawTable, taskIndex: Int) -> [MatrixRow] {
-        let byLine = Dictionary(table.rows.map { ($0.line, $0) }, uniquingKeysWith: { first, _ in first })
         var groups: [String: [Int]] = [:]
         for (index, row) in rows.enumerated() { groups[row.key, default: []].append(index) }
+        guard groups.count < rows.count else { return rows }
+        let byLine = Dictionary(table.rows.map { ($0.line, $0) }, uniquingKeysWith: { first, _ in first })
         var result = rows
         for indices in groups.values where indices.count > 1 {
             let cells = indices.map { byLine[rows[$0].line]?.cells ?? [] }
@@ -288,17 +328,26 @@ public struct MatrixReader: Sendable {
         case .partyColumns(let taskIndex, let customerIndex, let partyIndices):
             let names = partyIndices.map { spelled[$0].isEmpty ? "Column \($0 + 1)" : spelled[$0] }
             let customerName = spelled[customerIndex]
+            // Party cells repeat (`R`, `RA`, empty): each distinct one is read once per table.
+            var readings: [String: (letters: String?, plain: Markup.Plain)] = [:]
+            func reading(_ raw: String) -> (letters: String?, plain: Markup.Plain) {
+                if let known = readings[raw] { return known }
+                let read = (Vocabulary.letters(values: Markup.values(raw)), Markup.plain(raw))
+                readings[raw] = read
+                return read
+            }
             for row in table.rows {
                 let task = Markup.plain(cell(row, taskIndex))
                 var markers = task.footnotes
                 var responsibility: [String: String] = [:]
+                responsibility.reserveCapacity(partyIndices.count)
                 var unreadable: [String: String] = [:]
                 var notes: [String] = []
                 for (position, index) in partyIndices.enumerated() {
                     let raw = cell(row, index)
-                    let plain = Markup.plain(raw)
+                    let (read, plain) = reading(raw)
                     markers.append(contentsOf: plain.footnotes)
-                    if let letters = Vocabulary.letters(raw) {
+                    if let letters = read {
                         responsibility[names[position]] = letters
                         if let first = plain.text.unicodeScalars.first, Vocabulary.checkMarks.contains(first) {
                             let qualifier = plain.text.unicodeScalars.drop { Vocabulary.checkMarks.contains($0) || $0 == "\u{FE0F}" || $0 == " " }
@@ -326,10 +375,19 @@ public struct MatrixReader: Sendable {
                     continue
                 }
                 let letters = responsibility[customerName] ?? ""
+                var shared: [[String]] = []
+                if !row.origins.isEmpty {
+                    var groups: [Int: [String]] = [:]
+                    for (position, index) in partyIndices.enumerated() where index < row.origins.count {
+                        groups[row.origins[index], default: []].append(names[position])
+                    }
+                    shared = groups.values.filter { $0.count > 1 }.sorted { names.firstIndex(of: $0[0])! < names.firstIndex(of: $1[0])! }
+                }
+                var markerSeen = Set<String>()
                 rows.append(MatrixRow(
-                    section: table.section, task: task.text, responsibility: responsibility, customerLetters: letters,
-                    kind: ItemKind(customerLetters: letters), notes: notes + note(for: markers), line: row.line,
-                    singleColumn: false, unreadable: unreadable))
+                    section: row.section ?? table.section, task: task.text, responsibility: responsibility, customerLetters: letters,
+                    kind: ItemKind(customerLetters: letters), notes: notes + note(for: markers.filter { markerSeen.insert($0).inserted }),
+                    line: row.line, singleColumn: false, unreadable: unreadable, sharedCells: shared))
             }
             return TableRows(rows: disambiguate(rows, table: table, taskIndex: taskIndex), parties: names,
                              customerName: customerName, warnings: warnings)
@@ -338,13 +396,16 @@ public struct MatrixReader: Sendable {
             let customerNames = Set(Vocabulary.customerHeaders + (party.map { [$0.lowercased()] } ?? []))
             var customerName = party ?? "Customer"
             var providerCounts: [String: Int] = [:]
-            let named = table.rows.map { Vocabulary.namedParties(cell($0, responsibilityIndex), customerNames: customerNames) }
+            // A list in the cell (`<li>`, `<br>`, `- ` lines) names several parties.
+            let named = table.rows.map { row in
+                Markup.values(cell(row, responsibilityIndex)).flatMap { Vocabulary.namedParties($0, customerNames: customerNames) }
+            }
             for (row, list) in zip(table.rows, named) {
                 for value in list {
                     if case .party(let name) = value { providerCounts[name, default: 0] += 1 }
                     if case .customer = value,
-                       let spelledName = Markup.plain(cell(row, responsibilityIndex)).text
-                        .split(whereSeparator: { ",/;\n".contains($0) }).map({ $0.trimmingCharacters(in: .whitespaces) })
+                       let spelledName = Markup.values(cell(row, responsibilityIndex)).map({ Markup.plain($0).text })
+                        .flatMap({ $0.split(whereSeparator: { ",/;".contains($0) }) }).map({ $0.trimmingCharacters(in: .whitespaces) })
                         .first(where: { customerNames.contains($0.lowercased()) }) {
                         customerName = spelledName
                     }
@@ -377,7 +438,7 @@ public struct MatrixReader: Sendable {
                 let letters = responsibility[customerName] ?? ""
                 if kind != .notApplicable { kind = ItemKind(customerLetters: letters) }
                 rows.append(MatrixRow(
-                    section: table.section, task: task.text, responsibility: responsibility, customerLetters: letters,
+                    section: row.section ?? table.section, task: task.text, responsibility: responsibility, customerLetters: letters,
                     kind: kind, notes: notes, line: row.line, singleColumn: true, unreadable: [:]))
             }
             return TableRows(rows: disambiguate(rows, table: table, taskIndex: taskIndex), parties: parties,

@@ -55,6 +55,18 @@ public enum Vocabulary {
         return "RACI".filter { found.contains($0) }
     }
 
+    /// The letters of a cell that lists several values (`<li>R</li><li>A</li>`): their union, or nil when
+    /// one cannot be read.
+    static func letters(values: [String]) -> String? {
+        if values.count == 1 { return letters(values[0]) }
+        var found = Set<Character>()
+        for value in values {
+            guard let read = letters(value) else { return nil }
+            found.formUnion(read)
+        }
+        return "RACI".filter { found.contains($0) }
+    }
+
     static let checkMarks: Set<Unicode.Scalar> = ["✅", "✓", "✔", "☑"]
 
     private static let word: [String: Character] = [

@@ -10,6 +10,7 @@
 #include <libxml/xmlwriter.h>
 #include <libxml/xmlIO.h>
 #include <libxml/parser.h>
+#include <libxml/HTMLparser.h>
 
 /// `xmlFree` is a per-thread global function pointer, which Swift cannot call directly.
 static inline void CLibXML2_free(void *pointer) { xmlFree(pointer); }

@@ -1,3 +1,4 @@
+import AttestCore
 import AttestTestSupport
 import Foundation
 import Testing
@@ -25,8 +26,9 @@ import Testing
         let imported = try cli.run(["import", "vendor/matrix.md", "--checklist", "service", "--source-version", "2026-11", "--prefix", "S"])
         imported.expectSuccess()
         #expect(imported.stdout.contains("4 items (3 obligations, 1 informed)"))
-        let copy = try Data(contentsOf: cli.workspace.appendingPathComponent("Checklists/service/source/matrix.md"))
-        #expect(copy == Data(Self.matrixV1.utf8), "the source is copied byte for byte")
+        let sha256 = FileHasher.sha256(of: Data(Self.matrixV1.utf8))
+        let copy = try Data(contentsOf: cli.workspace.appendingPathComponent("Checklists/service/source/sha256/\(sha256)"))
+        #expect(copy == Data(Self.matrixV1.utf8), "the source is copied byte for byte, named by its SHA-256")
         let list = try #require(try cli.json(["list"]) as? [String: Any])
         let items = try #require(list["items"] as? [[String: Any]])
         #expect(items.map { $0["id"] as? String } == ["S-01", "S-02", "S-03", "S-04"])
@@ -244,7 +246,7 @@ import Testing
         let reportAsOf = String(try #require(command.split(separator: " ").drop { $0 != "--as-of" }.dropFirst().first).dropLast())
         try cli.run(["verify", "--digest", digest, "--as-of", reportAsOf]).expectSuccess()
         // A record dropped in later, dated inside the report's window, changes the state it describes.
-        try cli.directory.write("Checklists/adobe-commerce-cloud-service/records/ACCS-12/late.json", """
+        try cli.directory.write("Checklists/adobe-commerce-cloud-service/records/ACCS-12/late-1.json", """
             {"schemaVersion": "1.0", "type": "evidence", "id": "late-1", "checklist": "adobe-commerce-cloud-service", "item": "ACCS-12",
              "recordedAt": "2026-02-01T00:00:00Z", "by": "ci", "effective": "2026-02-01"}
             """)

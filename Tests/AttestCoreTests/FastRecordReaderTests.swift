@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test(arguments: [
-        #"{"schemaVersion":"2.0","type":"evidence","id":"a","checklist":"c","item":"T-01","recordedAt":"2026-01-01","by":"x","effective":"2026-01-01"}"#,
+        #"{"schemaVersion":"3.0","type":"evidence","id":"a","checklist":"c","item":"T-01","recordedAt":"2026-01-01","by":"x","effective":"2026-01-01"}"#,
         #"{"schemaVersion":"1.0","type":"evidence","id":"a","checklist":"c","recordedAt":"2026-01-01","by":"x","effective":"2026-01-01"}"#,
         #"{"schemaVersion":"1.0","type":"evidence","id":"a","checklist":"c","item":"T-01","recordedAt":"yesterday","by":"x","effective":"2026-01-01"}"#,
         #"{"schemaVersion":"1.0","type":"evidence","id":"a","id":"b","checklist":"c","item":"T-01","recordedAt":"2026-01-01","by":"x","effective":"2026-01-01"}"#,

@@ -12,7 +12,6 @@ import Testing
         let store = workspace.store(for: "demo")
         let fixture = EvaluatorFixture(items: [EvaluatorFixture.item("T-01", "RA", task: "Rotate keys"),
                                                EvaluatorFixture.item("T-02", "R", task: "Review access quarterly")])
-        try store.saveChecklist(fixture.checklist)
         for stored in fixture.records { try store.write(stored.record) }
         return try Ledger.load(store)
     }
@@ -42,12 +41,12 @@ import Testing
     @Test func aRecordDroppedInByAnotherProgramIsRead() throws {
         let directory = try TemporaryDirectory()
         let ledger = try Self.workspace(in: directory)
-        try directory.write("Checklists/demo/ci/pipeline-42.json", """
+        try directory.write("Checklists/demo/records/T-02/ci-pipeline-42.json", """
             {"schemaVersion": "1.0", "type": "evidence", "id": "ci-pipeline-42", "checklist": "demo", "item": "T-02",
              "recordedAt": "2026-02-01T10:00:00+01:00", "by": "ci@example.com", "effective": "2026-02-01"}
             """)
         let reloaded = try Ledger.load(ledger.store)
-        let state = reloaded.evaluate(asOf: Timestamp.parse("2026-02-01")!.asOf)
+        let state = try reloaded.evaluate(asOf: Timestamp.parse("2026-02-01")!.asOf)
         #expect(state.items.first { $0.item.id == "T-02" }?.status == .complete)
     }
 
@@ -77,10 +76,10 @@ import Testing
         let directory = try TemporaryDirectory()
         let ledger = try Self.workspace(in: directory)
         try directory.write("Checklists/demo/records/T-01/future.json", """
-            {"schemaVersion": "2.0", "type": "hologram", "id": "x", "checklist": "demo", "recordedAt": "2030-01-01", "by": "a"}
+            {"schemaVersion": "3.0", "type": "hologram", "id": "x", "checklist": "demo", "recordedAt": "2030-01-01", "by": "a"}
             """)
         let error = try #require(throws: StoreError.self) { try Ledger.load(ledger.store) }
-        #expect(error == .newerSchema(path: "Checklists/demo/records/T-01/future.json", version: "2.0"))
+        #expect(error == .newerSchema(path: "Checklists/demo/records/T-01/future.json", version: "3.0"))
         #expect(error.errorDescription?.contains("upgrade attest") == true)
     }
 

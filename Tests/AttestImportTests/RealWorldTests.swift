@@ -37,7 +37,7 @@ struct RealWorldTests {
         .init(file: "other/cloud-temple-docs__i18n__en__docusaurus-plugin-content-docs__current__contractual__kubernetes__raci.md", items: 71, obligations: 33, customer: "Client"),
         .init(file: "other/cloud-temple-docs__i18n__en__docusaurus-plugin-content-docs__current__contractual__llmaas__raci.md", items: 24, obligations: 14, customer: "Client Role"),
         .init(file: "other/ibm-cloud-docs-cephaas__responsibility_matrix.md", items: 14, obligations: 13, customer: "Your Responsibilities"),
-        .init(file: "other/sap-btp-cloud-platform__docs__70-getting-support__operating-model-9aafc94.md", items: 26, obligations: 18, customer: "Customer"),
+        .init(file: "other/sap-btp-cloud-platform__docs__70-getting-support__operating-model-9aafc94.md", items: 26, obligations: 20, customer: "Customer"),
     ]
 
     static func read(_ file: String) throws -> ParsedMatrix {
@@ -157,6 +157,18 @@ struct RealWorldTests {
     @Test func olderCommercePageMixesMerchantAndCustomerHeaders() throws {
         let matrix = try Self.read("adobe/commerce-operations.en@07b48a72__help__security-and-compliance__shared-responsibility.md")
         #expect(matrix.parties.contains("Merchant") && matrix.parties.contains("Customer"))
+    }
+
+    @Test func sapBackupAndRestoreListBothPartiesAndAreObligations() throws {
+        // The Responsibility cell holds a markdown list (`- SAP`, `- Customer`) inside one <td>: both parties.
+        let matrix = try Self.read("other/sap-btp-cloud-platform__docs__70-getting-support__operating-model-9aafc94.md")
+        let backup = matrix.rows.filter { $0.task.hasPrefix("Perform a backup") || $0.task.hasPrefix("Restore previously") }
+        #expect(backup.map(\.task) == [
+            "Perform a backup of the database systems hosted in the subaccount. If you as a customer deploy your custom storage on Kyma runtime, you're responsible for backing it up. See Volume Backup for Customer Data.",
+            "Restore previously backed-up data to recover to a consistent state. If you as a customer deploy your custom databases on Kyma runtime, you're responsible for restoring them. See Volume Backup for Customer Data.",
+        ])
+        #expect(matrix.rows.filter { $0.kind == .obligation }.count == 20)
+        #expect(backup.allSatisfy { $0.kind == .obligation && $0.responsibility == ["SAP": "R", "Customer": "R"] })
     }
 
     @Test func rowsWhereNobodyHoldsALetterAreLinted() throws {

@@ -5,7 +5,6 @@ public import Foundation
 public struct EvaluatorFixture {
     public var items: [ChecklistItem]
     public var records: [StoredRecord] = []
-    public var settings = ChecklistSettings()
     private var counter = 0
 
     public static func date(_ text: String) -> Date { Timestamp.parse(text)!.start }
@@ -24,18 +23,14 @@ public struct EvaluatorFixture {
         importTable(items, at: importedAt)
     }
 
-    public var checklist: Checklist {
-        Checklist(id: "demo", title: "Demo", customerParty: "Customer", provider: "Provider", parties: ["Provider", "Customer"],
-                  prefix: "T", nextNumber: items.count + 1,
-                  source: SourceMatrix(file: "source/m.md", importedFrom: "m.md", sha256: String(repeating: "0", count: 64), version: nil),
-                  importedAt: Self.date("2026-01-01"), settings: settings, items: items)
-    }
+    public static let source = SourceMatrix(file: "source/sha256/" + String(repeating: "0", count: 64), importedFrom: "m.md",
+                                            sha256: String(repeating: "0", count: 64), version: nil)
 
-    /// Adds an import record whose item table is `items`.
+    /// Adds an import record whose item table is `items`: records are the only truth, as in the store.
     public mutating func importTable(_ items: [ChecklistItem], at time: String) {
         self.items = items
-        let body = ImportRecord(source: checklist.source, customerParty: "Customer", provider: "Provider", parties: ["Provider", "Customer"],
-                                prefix: "T", added: [], removed: [], changed: [], items: items)
+        let body = ImportRecord(source: Self.source, customerParty: "Customer", provider: "Provider", parties: ["Provider", "Customer"],
+                                prefix: "T", added: [], removed: [], changed: [], items: items, title: "Demo")
         add(.import(body), item: nil, at: time, by: "importer")
     }
 
@@ -45,7 +40,7 @@ public struct EvaluatorFixture {
         let record = Record(id: "\(body.type.idPrefix)-\(String(format: "%04d", counter))", checklist: "demo", item: item,
                             recordedAt: Self.date(time), by: by, body: body)
         let data = try! JSONCoding.encode(record)
-        records.append(StoredRecord(record: record, path: "records/\(record.id).json", sha256: FileHasher.sha256(of: data)))
+        records.append(StoredRecord(record: record, path: "records/\(item ?? "checklist")/\(record.id).json", sha256: FileHasher.sha256(of: data)))
         return record
     }
 
@@ -58,7 +53,7 @@ public struct EvaluatorFixture {
     }
 
     public func state(asOf: String, attachments: [String: AttachmentStore.Check] = [:]) -> ChecklistState {
-        Evaluator(checklist: checklist, records: records).evaluate(asOf: Timestamp.parse(asOf)!.asOf, attachments: attachments)
+        try! Evaluator(checklistID: "demo", records: records).evaluate(asOf: Timestamp.parse(asOf)!.asOf, attachments: attachments)
     }
 
     public func status(_ item: String, asOf: String, attachments: [String: AttachmentStore.Check] = [:]) -> ItemStatus? {

@@ -16,19 +16,19 @@ struct Gate: ParsableCommand {
 
     func run() throws {
         let asOf = try time.date()
-        let states = try location.ledgers().map { $0.evaluate(asOf: asOf) }
-        let broken = states.flatMap { state in state.broken.map { (state.checklist.id, $0) } }
+        let audited = try location.audited(asOf: asOf)
+        let states = audited.map(\.state)
+        let problems = audited.flatMap(\.integrityProblems)
         let passes = states.allSatisfy(\.passes)
         if output.json {
             struct Output: Encodable { var passes: Bool; var integrityFailure: Bool; var checklists: [StatusJSON] }
-            try Console.printJSON(Output(passes: passes, integrityFailure: !broken.isEmpty,
+            try Console.printJSON(Output(passes: passes, integrityFailure: !problems.isEmpty,
                                          checklists: states.map { StatusJSON($0, window: $0.settings.dueSoonWindow) }))
         } else {
             for state in states { printSummary(state) }
         }
-        if !broken.isEmpty {
-            throw IntegrityError(problems: broken.map { "\($0.0) \($0.1.item.id): \($0.1.explanation(checklist: $0.0).missing)" })
-        }
+        for warning in audited.flatMap(\.audit.warnings) { Console.warning(warning) }
+        if !problems.isEmpty { throw IntegrityError(problems: problems) }
         if !passes { throw ExitCode(1) }
     }
 

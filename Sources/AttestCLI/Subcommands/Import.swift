@@ -5,7 +5,7 @@ import Foundation
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Import or re-import a RACI matrix (markdown pipe or HTML tables, CSV) as a checklist.",
+        abstract: "Import or re-import a RACI matrix (markdown pipe or HTML tables, CSV, OSCAL SSP JSON) as a checklist.",
         discussion: """
             Each table row becomes an item. The customer's column decides its kind: R or A make an obligation \
             (required), C consulted, I informed, empty inherited (the provider keeps it). The customer column is \
@@ -16,7 +16,7 @@ struct Import: ParsableCommand {
             evidence recorded before an item's customer letters changed must be re-confirmed.
             """)
 
-    @Argument(help: ArgumentHelp("The matrix file (.md, .html, .csv).", valueName: "MATRIX"))
+    @Argument(help: ArgumentHelp("The matrix file (.md, .html, .csv, or an OSCAL SSP .json).", valueName: "MATRIX"))
     var matrix: String
 
     @OptionGroup var location: WorkspaceOptions
@@ -33,13 +33,17 @@ struct Import: ParsableCommand {
     @Option(help: ArgumentHelp("The column that holds the task text.", valueName: "NAME"))
     var taskColumn: String?
 
-    @Option(help: ArgumentHelp("The matrix's version, date or commit, kept with the checklist.", valueName: "VERSION"))
+    @Option(help: ArgumentHelp("The matrix's version, date or commit, kept in the import record.", valueName: "VERSION"))
     var sourceVersion: String?
+
+    @Option(help: ArgumentHelp("Where the provider publishes the matrix; remembered for later imports.", valueName: "URL"))
+    var sourceUrl: String?
 
     @Flag(help: "Show what would change; write nothing.")
     var dryRun = false
 
     @OptionGroup var actor: ActorOptions
+    @OptionGroup var signing: SigningOptions
     @OptionGroup var output: FormatOptions
 
     func run() throws {
@@ -48,9 +52,11 @@ struct Import: ParsableCommand {
         }
         let workspace = try location.locate()
         let options = MatrixImport.Options(party: party, provider: provider, prefix: prefix, taskColumn: taskColumn,
-                                           sourceVersion: sourceVersion, dryRun: dryRun)
+                                           sourceVersion: sourceVersion, sourceURL: sourceUrl, dryRun: dryRun, sign: signing.sign || signing.key != nil)
         let outcome = try MatrixImport(workspace: workspace, checklistID: id, options: options)
-            .run(matrixURL: URL(fileURLWithPath: matrix), displayPath: matrix, by: actor.actor(in: workspace))
+            .run(matrixURL: URL(fileURLWithPath: matrix), displayPath: matrix, by: actor.actor(in: workspace)) {
+                try signing.signer(in: workspace, allowedSigners: try SignatureContext.load(workspace, checklist: id).allowedSigners)
+            }
         if output.json {
             try Console.printJSON(ImportJSON(outcome, dryRun: dryRun))
             return
@@ -108,6 +114,9 @@ struct Import: ParsableCommand {
             + "from \(outcome.matrix.tableCount) table\(outcome.matrix.tableCount == 1 ? "" : "s"); customer column \"\(outcome.checklist.customerParty)\".")
         for table in outcome.matrix.skipped {
             Console.print("  skipped table at \(table.description)")
+        }
+        if outcome.follows.count > 1 {
+            Console.print("  resolved a fork: this import follows \(outcome.follows.joined(separator: " and "))")
         }
         if !outcome.isFirstImport {
             let changes = outcome.changes

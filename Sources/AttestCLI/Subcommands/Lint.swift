@@ -22,18 +22,26 @@ struct Lint: ParsableCommand {
     func run() throws {
         let parsed = try MatrixReader(party: party, taskColumn: taskColumn, strict: false).read(contentsOf: URL(fileURLWithPath: matrix), path: matrix)
         let findings = MatrixLinter.lint(parsed)
+        let notes = MatrixLinter.notes(parsed)
         if output.json {
             struct Finding: Encodable { var line: Int; var section: String; var task: String; var anomaly: String; var message: String }
-            struct Output: Encodable { var file: String; var rows: Int; var anomalies: [Finding]; var skippedTables: [String] }
+            struct Note: Encodable { var line: Int; var section: String; var task: String; var message: String }
+            struct Output: Encodable { var file: String; var rows: Int; var anomalies: [Finding]; var notes: [Note]; var skippedTables: [String] }
             try Console.printJSON(Output(
                 file: matrix, rows: parsed.rows.count,
                 anomalies: findings.map { Finding(line: $0.line, section: $0.section, task: $0.task, anomaly: $0.anomaly.code, message: $0.anomaly.description) },
+                notes: notes.map { Note(line: $0.line, section: $0.section, task: $0.task, message: $0.message) },
                 skippedTables: parsed.skipped.map(\.description)))
         } else {
             for finding in findings {
                 Console.print("\(matrix):\(finding.line):1: \(Console.paint("warning:", .yellow)) \(finding.anomaly.description) (\(finding.anomaly.code)): \(finding.task)")
             }
-            let summary = findings.isEmpty ? "no anomaly" : "\(findings.count) anomal\(findings.count == 1 ? "y" : "ies")"
+            // Notes ask a person to check a reading; they do not make lint fail.
+            for note in notes {
+                Console.print("\(matrix):\(note.line):1: \(Console.paint("note:", .blue)) \(note.message): \(note.task)")
+            }
+            var summary = findings.isEmpty ? "no anomaly" : "\(findings.count) anomal\(findings.count == 1 ? "y" : "ies")"
+            if !notes.isEmpty { summary += ", \(notes.count) note\(notes.count == 1 ? "" : "s") to check" }
             Console.print("\(matrix): \(parsed.rows.count) rows in \(parsed.tableCount) table\(parsed.tableCount == 1 ? "" : "s"), \(summary)")
         }
         if !findings.isEmpty { throw ExitCode(1) }

@@ -34,7 +34,7 @@ struct List: ParsableCommand {
 
     func run() throws {
         let ledger = try location.ledger()
-        let state = ledger.evaluate(asOf: try time.date())
+        let state = try ledger.evaluate(asOf: try time.date())
         let items = state.items.filter { item in
             (all || !item.item.retired || status == ItemStatus.retired.rawValue)
                 && (kind == nil || item.item.kind.rawValue == kind)

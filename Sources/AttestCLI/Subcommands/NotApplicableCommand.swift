@@ -17,10 +17,11 @@ struct NotApplicableCommand: ParsableCommand {
 
     @OptionGroup var location: WorkspaceOptions
     @OptionGroup var actor: ActorOptions
+    @OptionGroup var signing: SigningOptions
 
     func run() throws {
         let ledger = try location.ledger(readRecords: false)
-        let (record, path) = try Recorder(ledger: ledger).markNotApplicable(
+        let (record, path) = try Recorder(ledger: ledger, signer: try signing.signer(for: ledger)).markNotApplicable(
             item, reason: reason, approvedBy: approvedBy, by: actor.actor(in: ledger.store.workspace))
         Console.print("Marked \(record.item ?? "") not applicable: \(path)")
     }

@@ -35,21 +35,22 @@ struct Report: ParsableCommand {
 
     func run() throws {
         let asOf = try time.date()
-        let ledgers = try location.ledgers()
-        let workspace = ledgers[0].store.workspace
+        let audited = try location.audited(asOf: asOf)
+        let workspace = audited[0].ledger.store.workspace
         let directory = out.map { URL(fileURLWithPath: $0) } ?? workspace.reportsDirectory
         let display = out ?? "Reports"
         let kinds: Set<ReportWriter.Kind> = only.flatMap(ReportWriter.Kind.init).map { [$0] } ?? Set(ReportWriter.Kind.allCases)
         var broken: [String] = []
-        for ledger in ledgers {
-            let state = ledger.evaluate(asOf: asOf)
+        for checked in audited {
+            let ledger = checked.ledger
+            let state = checked.state
             let written = try ReportWriter.write(state, to: directory, displayDirectory: display, kinds: kinds,
                                                  window: dueWithin.flatMap(Interval.init))
             let verdict = state.passes ? "pass" : "fail"
             Console.print("\(ledger.checklist.id): \(verdict), \(state.blocking.count) of \(state.required.count) obligations unsatisfied; "
                 + "digest \(state.digest) as of \(Timestamp.format(state.asOf))")
             for path in written { Console.print("  wrote \(path)") }
-            broken += state.broken.map { "\(ledger.checklist.id) \($0.item.id): \($0.explanation(checklist: ledger.checklist.id).missing)" }
+            broken += checked.integrityProblems
         }
         if !broken.isEmpty { throw IntegrityError(problems: broken) }
     }

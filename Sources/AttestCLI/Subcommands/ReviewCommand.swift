@@ -21,6 +21,7 @@ struct ReviewCommand: ParsableCommand {
 
     @OptionGroup var location: WorkspaceOptions
     @OptionGroup var actor: ActorOptions
+    @OptionGroup var signing: SigningOptions
 
     func validate() throws {
         if accept == reject { throw ValidationError("say --accept or --reject (one of them)") }
@@ -28,7 +29,7 @@ struct ReviewCommand: ParsableCommand {
 
     func run() throws {
         let ledger = try location.ledger()
-        let (record, path) = try Recorder(ledger: ledger).review(
+        let (record, path) = try Recorder(ledger: ledger, signer: try signing.signer(for: ledger)).review(
             evidence, decision: accept ? .accept : .reject, comment: comment, by: actor.actor(in: ledger.store.workspace))
         guard case .review(let body) = record.body else { return }
         Console.print("\(accept ? "Accepted" : "Rejected") \(body.target) (\(record.item ?? "")) by \(record.by): \(path)")

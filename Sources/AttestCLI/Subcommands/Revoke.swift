@@ -14,10 +14,11 @@ struct Revoke: ParsableCommand {
 
     @OptionGroup var location: WorkspaceOptions
     @OptionGroup var actor: ActorOptions
+    @OptionGroup var signing: SigningOptions
 
     func run() throws {
         let ledger = try location.ledger()
-        let (record, path) = try Recorder(ledger: ledger).revoke(evidence, reason: reason, by: actor.actor(in: ledger.store.workspace))
+        let (record, path) = try Recorder(ledger: ledger, signer: try signing.signer(for: ledger)).revoke(evidence, reason: reason, by: actor.actor(in: ledger.store.workspace))
         guard case .revocation(let body) = record.body else { return }
         Console.print("Revoked \(body.target) (\(record.item ?? "")): \(path)")
     }

@@ -16,8 +16,16 @@ struct Settings: ParsableCommand {
     @Option(help: ArgumentHelp("Window for \"due soon\": 30d, 6w, 3m, 1y.", valueName: "WINDOW"))
     var dueSoon: String?
 
+    @Option(help: ArgumentHelp(
+        "required: a record counts only when validly signed by its author, a waiver or not-applicable mark only once its approver "
+            + "co-signed it (attest approve); optional: signatures are checked and shown where present.", valueName: "required|optional"))
+    var signatures: SignaturePolicy?
+
+    enum SignaturePolicy: String, ExpressibleByArgument, CaseIterable { case required, optional }
+
     @OptionGroup var location: WorkspaceOptions
     @OptionGroup var actor: ActorOptions
+    @OptionGroup var signing: SigningOptions
     @OptionGroup var output: FormatOptions
 
     func validate() throws {
@@ -31,15 +39,16 @@ struct Settings: ParsableCommand {
 
     func run() throws {
         let ledger = try location.ledger(readRecords: false)
-        // The checklist file holds the current settings (each change also leaves a settings record,
-        // which is what `--as-of` evaluates with).
+        // The settings records in effect now; each change is a new settings record, which `--as-of` evaluates with.
         var settings = ledger.checklist.settings
-        let changing = reviewRequired != nil || reviewInterval != nil || dueSoon != nil
+        let changing = reviewRequired != nil || reviewInterval != nil || dueSoon != nil || signatures != nil
         if changing {
             if let reviewRequired { settings.reviewRequired = reviewRequired }
             if let reviewInterval { settings.defaultReviewInterval = reviewInterval == "none" ? nil : Interval(reviewInterval) }
             if let dueSoon { settings.dueSoonWindow = Interval(dueSoon)! }
-            let (_, path) = try Recorder(ledger: ledger).changeSettings(settings, by: actor.actor(in: ledger.store.workspace))
+            if let signatures { settings.signaturesRequired = signatures == .required }
+            let (_, path) = try Recorder(ledger: ledger, signer: try signing.signer(for: ledger, always: signatures == .required))
+                .changeSettings(settings, by: actor.actor(in: ledger.store.workspace))
             if !output.json { Console.print("Settings changed: \(path)") }
         }
         if output.json {
@@ -49,5 +58,6 @@ struct Settings: ParsableCommand {
         Console.print("review required:          \(settings.reviewRequired)")
         Console.print("default review interval:  \(settings.defaultReviewInterval?.description ?? "none")")
         Console.print("due-soon window:          \(settings.dueSoonWindow)")
+        Console.print("signatures:               \(settings.signaturesRequired ? "required" : "optional")")
     }
 }

@@ -17,7 +17,7 @@ struct Show: ParsableCommand {
     func run() throws {
         let ledger = try location.ledger()
         let wanted = try ledger.item(item)
-        let state = ledger.evaluate(asOf: try time.date())
+        let state = try ledger.evaluate(asOf: try time.date())
         guard let itemState = state.items.first(where: { $0.item.id == wanted.id }) else {
             throw StoreError.invalidInput("\(wanted.id) was not in the checklist as of \(Timestamp.human(state.asOf))")
         }
@@ -36,6 +36,7 @@ struct Show: ParsableCommand {
         if let interval = item.reviewInterval ?? state.settings.defaultReviewInterval { Console.print("renew every:    \(interval)") }
         if let end = itemState.expiresAt { Console.print("through:        \(Timestamp.through(end))") }
         for note in item.notes { Console.print("note:           \(note)") }
+        if let inherits = item.inherits { Console.print("inherits:       \(inherits)") }
         if itemState.blocks {
             let (missing, fix) = itemState.explanation(checklist: ledger.checklist.id)
             Console.print("missing:        \(missing)")

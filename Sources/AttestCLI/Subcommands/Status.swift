@@ -22,7 +22,7 @@ struct Status: ParsableCommand {
 
     func run() throws {
         let asOf = try time.date()
-        let states = try location.ledgers().map { $0.evaluate(asOf: asOf) }
+        let states = try location.ledgers().map { try $0.evaluate(asOf: asOf) }
         if output.json {
             struct Output: Encodable { var passes: Bool; var checklists: [StatusJSON] }
             try Console.printJSON(Output(passes: states.allSatisfy(\.passes),

@@ -41,6 +41,7 @@ struct Tick: ParsableCommand {
 
     @OptionGroup var location: WorkspaceOptions
     @OptionGroup var actor: ActorOptions
+    @OptionGroup var signing: SigningOptions
 
     func validate() throws {
         if references.count != hashes.count {
@@ -58,7 +59,7 @@ struct Tick: ParsableCommand {
             note: note, by: actor.actor(in: ledger.store.workspace),
             effective: try effective.map { try DateArgument.parse($0, option: "--effective") },
             validUntil: try validUntil.map { try DateArgument.parse($0, option: "--valid-until") })
-        let (record, path) = try Recorder(ledger: ledger).tick(input)
+        let (record, path) = try Recorder(ledger: ledger, signer: try signing.signer(for: ledger)).tick(input)
         guard case .evidence(let evidence) = record.body else { return }
         Console.print("Recorded \(record.id) for \(record.item ?? "") by \(record.by): \(path)")
         for attachment in evidence.attachments {

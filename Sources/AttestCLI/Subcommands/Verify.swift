@@ -1,26 +1,41 @@
 import ArgumentParser
 import AttestCore
+import AttestImport
 import Foundation
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Re-hash every attachment and re-read every record; optionally check a past report's digest.",
+        abstract: "Check that the trail is intact: attachments, sources, records, the item table, and git history.",
         discussion: """
-            Exit 0 when everything matches; 3 when an attachment is missing or altered, or when --digest does not \
-            match the state as of --as-of (both are printed in the markdown report); 2 when a record cannot be read. \
-            --ref references (URL + SHA-256) are listed as not checked locally.
+            Re-hashes every attachment and stored source, re-reads and schema-checks every record (reporting every \
+            unreadable one), derives the item table in effect again from its stored source, and in a git \
+            repository compares every committed record, source and attachment with the working tree. Outside git \
+            the git check is skipped, and said so. --ref references (URL + SHA-256) are listed as not checked locally.
+
+            Exit 0 when everything holds; 3 on an integrity failure (a file missing or altered, a table its source \
+            does not give, a committed file modified or deleted, a digest that does not match, history since --since \
+            that modifies or deletes); 2 when a file cannot be read (and there is no integrity failure).
+
+            Examples:
+              attest verify
+              attest verify --digest v2:3f0c… --as-of 2026-11-27T12:09:04.123Z   (both printed in the markdown report)
+              attest verify --since origin/main                             (a pull request only adds records)
+              attest verify --format json
             """)
 
     @OptionGroup var location: WorkspaceOptions
     @OptionGroup var time: TimeOptions
     @OptionGroup var output: FormatOptions
 
-    @Option(help: ArgumentHelp("The state digest a report printed.", valueName: "HEX"))
+    @Option(help: ArgumentHelp("The state digest a report printed (v2:HEX, or HEX from attest 0.1).", valueName: "DIGEST"))
     var digest: String?
 
+    @Option(help: ArgumentHelp("Check that every commit since REV only added records, sources and attachments.", valueName: "REV"))
+    var since: String?
+
     func validate() throws {
-        if let digest, !FileHasher.isValidHex(digest.lowercased()) {
-            throw ValidationError("--digest must be the 64-hex-digit digest a report printed")
+        if let digest, !StateDigest.isWellFormed(digest.lowercased()) {
+            throw ValidationError("--digest \"\(digest)\" is not a digest; give it as the report printed it (v2: and 64 hex digits)")
         }
         if digest != nil && time.asOf == nil {
             throw ValidationError("--digest needs the report's --as-of (printed next to the digest)")
@@ -29,105 +44,69 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         let asOf = try time.date()
-        var problems: [String] = []
-        var results: [Verification] = []
-        for ledger in try location.ledgers() {
-            let result = try Verification.run(ledger, asOf: asOf, expectedDigest: digest?.lowercased())
-            Console.clearProgress()
-            problems += result.problems
-            results.append(result)
-            if !output.json { printText(result) }
+        let workspace = try location.locate()
+        var audits: [LedgerAudit] = []
+        let ticker = Console.progressOnTerminal { done in "re-hashing attachments: \(done)" }
+        var progress: (@Sendable (Int, Int) -> Void)?
+        if let ticker { progress = { done, _ in ticker(done) } }
+        for id in try workspace.resolveChecklists(location.checklist) {
+            do {
+                let ledger = try Ledger.load(workspace.store(for: id), strict: false)
+                audits.append(LedgerAudit.run(ledger, asOf: asOf, depth: .verify, deriver: TableDeriver(),
+                                              expectedDigest: digest?.lowercased(), progress: progress))
+            } catch {
+                // A checklist that cannot be read at all (its import record deleted, say): git still says what changed.
+                var audit = LedgerAudit(checklist: id, asOf: asOf)
+                audit.inputErrors = [(error as? any LocalizedError)?.errorDescription ?? "\(error)"]
+                audits.append(audit)
+            }
         }
-        if output.json { try Console.printJSON(results) }
+        Console.clearProgress()
+        // Git covers every checklist (or the one named), also one whose files are gone from the working tree.
+        var gitFindings = LedgerAudit(checklist: location.checklist ?? "workspace", asOf: asOf)
+        gitFindings.add(LedgerAudit.git(workspace, checklist: location.checklist, since: since))
+        if let index = audits.firstIndex(where: { $0.checklist == gitFindings.checklist }) ?? (audits.count == 1 ? 0 : nil) {
+            audits[index].problems += gitFindings.problems
+            audits[index].inputErrors += gitFindings.inputErrors
+            audits[index].warnings += gitFindings.warnings
+            audits[index].notes += gitFindings.notes
+            audits[index].gitChecked = gitFindings.gitChecked
+        } else {
+            audits.append(gitFindings)
+        }
+        if output.json {
+            try Console.printJSON(audits)
+        } else {
+            for audit in audits { printText(audit) }
+        }
+        let problems = audits.flatMap { $0.problems }
         if !problems.isEmpty {
-            let digestOnly = problems.allSatisfy { $0.hasPrefix("state digest") }
-            throw IntegrityError(problems: problems, remedy: digestOnly
-                ? "Records were added, changed or removed at or before that time: git log --stat -- Checklists shows which"
-                : IntegrityError.attachmentRemedy)
+            throw IntegrityError(problems: [], remedy: "\(problems.count) integrity failure\(problems.count == 1 ? "" : "s") (listed above); "
+                + "restore the files from git, or record corrections (attest revoke, attest tick, attest import)")
         }
+        let inputErrors = audits.flatMap { $0.inputErrors }
+        if !inputErrors.isEmpty { throw ExitCode(2) }
     }
 
-    private func printText(_ result: Verification) {
-        let id = result.checklist
-        Console.print("\(id): \(result.recordCount) records read, \(result.attachmentCount) attachments re-hashed")
-        for line in result.problems { Console.print("  " + Console.paint("FAIL", .red) + " \(line)") }
-        for reference in result.unchecked { Console.print("  not checked locally: \(reference)") }
-        if let digest = result.digest {
-            Console.print("  digest as of \(Timestamp.format(result.asOf)): \(digest)"
-                + (result.digestMatches.map { $0 ? " (matches)" : " (DOES NOT MATCH)" } ?? ""))
+    private func printText(_ audit: LedgerAudit) {
+        Console.print("\(audit.checklist): \(audit.recordCount) records read, \(audit.attachmentCount) attachments and "
+            + "\(audit.sourceCount) source\(audit.sourceCount == 1 ? "" : "s") re-hashed")
+        for line in audit.problems { Console.print("  " + Console.paint("FAIL", .red) + " \(line)") }
+        for line in audit.inputErrors { Console.print("  " + Console.paint("ERROR", .red) + " \(line)") }
+        for line in audit.warnings { Console.print("  " + Console.paint("warning", .yellow) + " \(line)") }
+        for line in audit.notes { Console.print("  note: \(line)") }
+        for reference in audit.unchecked { Console.print("  not checked locally: \(reference)") }
+        if !audit.unsigned.isEmpty {
+            let shown = audit.unsigned.prefix(20)
+            Console.print("  unsigned: \(audit.unsigned.count) record\(audit.unsigned.count == 1 ? "" : "s")"
+                + (audit.unsigned.count > shown.count ? " (the first \(shown.count); --format json lists all)" : ""))
+            for path in shown { Console.print("    \(path)") }
         }
-        if result.problems.isEmpty { Console.print("  " + Console.paint("OK", .green)) }
-    }
-}
-
-/// What `verify` found for one checklist (also its `--format json` shape).
-struct Verification: Encodable {
-    var checklist: String
-    var asOf: Date
-    var recordCount: Int
-    var attachmentCount: Int
-    var problems: [String]
-    var unchecked: [String]
-    var digest: String?
-    var digestMatches: Bool?
-
-    enum CodingKeys: String, CodingKey {
-        case checklist, asOf, recordCount = "records", attachmentCount = "attachments", ok, problems, unchecked = "notCheckedLocally",
-             digest, digestMatches
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(checklist, forKey: .checklist)
-        try container.encode(asOf, forKey: .asOf)
-        try container.encode(recordCount, forKey: .recordCount)
-        try container.encode(attachmentCount, forKey: .attachmentCount)
-        try container.encode(problems.isEmpty, forKey: .ok)
-        try container.encode(problems, forKey: .problems)
-        try container.encode(unchecked, forKey: .unchecked)
-        try container.encodeIfPresent(digest, forKey: .digest)
-        try container.encodeIfPresent(digestMatches, forKey: .digestMatches)
-    }
-
-    static func run(_ ledger: Ledger, asOf: Date, expectedDigest: String?) throws -> Verification {
-        var hashes: [String: [(item: String, record: String, name: String)]] = [:]
-        var unchecked: [String] = []
-        for stored in ledger.records {
-            guard case .evidence(let evidence) = stored.record.body else { continue }
-            for attachment in evidence.attachments {
-                hashes[attachment.sha256, default: []].append((stored.record.item ?? "", stored.record.id, attachment.name))
-            }
-            for reference in evidence.references {
-                unchecked.append("\(stored.record.item ?? "") \(stored.record.id): \(reference.url) (sha256 \(reference.sha256))")
-            }
+        if let sha256 = audit.allowedSignersSHA256 { Console.print("  allowed_signers sha256 \(sha256)") }
+        if let digest = audit.digest {
+            Console.print("  digest as of \(Timestamp.format(audit.asOf)): \(digest)"
+                + (audit.digestMatches.map { $0 ? " (matches)" : " (DOES NOT MATCH)" } ?? ""))
         }
-        let total = hashes.count
-        let checks = ledger.store.attachments.verify(Set(hashes.keys), progress: Console.progressOnTerminal { done in
-            "re-hashing attachments: \(done)/\(total)"
-        })
-        var problems: [String] = []
-        for (hash, check) in checks.sorted(by: { $0.key < $1.key }) where check != .intact {
-            for use in hashes[hash] ?? [] {
-                let what: String
-                switch check {
-                case .missing: what = "missing"
-                case .altered(let actual): what = "altered (now sha256 \(actual))"
-                case .intact: what = ""
-                }
-                problems.append("\(use.item) \(use.record): attachment \(use.name) \(what): \(ledger.store.attachments.relativePath(for: hash))")
-            }
-        }
-        var digest: String?
-        var matches: Bool?
-        if let expectedDigest {
-            let visible = ledger.records.filter { $0.record.recordedAt <= asOf }
-            digest = Evaluator.digest(checklistID: ledger.checklist.id, records: visible)
-            matches = digest == expectedDigest
-            if matches == false {
-                problems.append("state digest as of \(Timestamp.format(asOf)) is \(digest!), not \(expectedDigest): records were added, changed or removed since the report")
-            }
-        }
-        return Verification(checklist: ledger.checklist.id, asOf: asOf, recordCount: ledger.records.count, attachmentCount: checks.count,
-                            problems: problems, unchecked: unchecked.sorted(), digest: digest, digestMatches: matches)
+        if audit.problems.isEmpty && audit.inputErrors.isEmpty { Console.print("  " + Console.paint("OK", .green)) }
     }
 }

@@ -20,10 +20,11 @@ struct Waive: ParsableCommand {
 
     @OptionGroup var location: WorkspaceOptions
     @OptionGroup var actor: ActorOptions
+    @OptionGroup var signing: SigningOptions
 
     func run() throws {
         let ledger = try location.ledger(readRecords: false)
-        let (record, path) = try Recorder(ledger: ledger).waive(
+        let (record, path) = try Recorder(ledger: ledger, signer: try signing.signer(for: ledger)).waive(
             item, reason: reason, approvedBy: approvedBy, until: try DateArgument.parse(until, option: "--until"),
             by: actor.actor(in: ledger.store.workspace))
         guard case .waiver(let body) = record.body else { return }

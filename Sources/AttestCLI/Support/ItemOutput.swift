@@ -14,6 +14,7 @@ struct ItemJSON: Encodable {
     var reviewInterval: String?
     var expiresAt: Date?
     var notes: [String]
+    var inherits: String?
     var retired: Bool
     var evidenceCount: Int
     var records: [RecordJSON]?
@@ -30,6 +31,7 @@ struct ItemJSON: Encodable {
         reviewInterval = state.item.reviewInterval?.description
         expiresAt = state.expiresAt
         notes = state.item.notes
+        inherits = state.item.inherits
         retired = state.item.retired
         evidenceCount = state.evidence.filter { $0.standing != .revoked }.count
         if withRecords {
@@ -95,6 +97,9 @@ extension Record {
         case .settings(let settings):
             return "settings: review \(settings.reviewRequired ? "required" : "not required"), default interval "
                 + "\(settings.defaultReviewInterval?.description ?? "none"), due-soon window \(settings.dueSoonWindow)"
+                + (settings.signaturesRequired ? ", signatures required" : "")
+        case .approval(let body):
+            return "approved \(body.target) (sha256 \(body.sha256.prefix(12)))"
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AttestCore
+import AttestImport
 import Foundation
 
 /// Where to act: the workspace and the checklist.
@@ -19,10 +20,57 @@ struct WorkspaceOptions: ParsableArguments {
     }
 
     /// Every checklist a command that may take them all acts on.
-    func ledgers() throws -> [Ledger] {
+    func ledgers(strict: Bool = true) throws -> [Ledger] {
         let workspace = try locate()
-        return try workspace.resolveChecklists(checklist).map { try Ledger.load(workspace.store(for: $0)) }
+        return try workspace.resolveChecklists(checklist).map { try Ledger.load(workspace.store(for: $0), strict: strict) }
     }
+
+    /// Every checklist with the checks that `gate` and `report` run before they answer (hashes of attachments
+    /// and sources, the item table against its source, the working tree against HEAD), evaluated at `asOf`.
+    /// Input errors come back as one error (exit 2) unless there is an integrity failure, which wins (exit 3).
+    func audited(asOf: Date) throws -> [AuditedState] {
+        let workspace = try locate()
+        // Git first: a committed file deleted (an import record, say) is an integrity failure even when the
+        // checklist can no longer be read.
+        let git = LedgerAudit.git(workspace, checklist: checklist)
+        var results: [AuditedState] = []
+        var loadErrors: [String] = []
+        for id in try workspace.resolveChecklists(checklist) {
+            do {
+                let ledger = try Ledger.load(workspace.store(for: id), strict: false)
+                var audit = LedgerAudit.run(ledger, asOf: asOf, depth: .gate, deriver: TableDeriver())
+                if results.isEmpty { audit.add(git) }
+                results.append(AuditedState(ledger: ledger, audit: audit, state: try ledger.evaluate(asOf: asOf, table: audit.derivedTable)))
+            } catch {
+                loadErrors.append((error as? any LocalizedError)?.errorDescription ?? "\(error)")
+            }
+        }
+        if results.isEmpty && !git.audit.problems.isEmpty { throw IntegrityError(problems: git.audit.problems) }
+        let inputErrors = loadErrors + results.flatMap(\.audit.inputErrors)
+        if !inputErrors.isEmpty && results.allSatisfy({ $0.integrityProblems.isEmpty }) && git.audit.problems.isEmpty {
+            throw InputErrors(messages: inputErrors)
+        }
+        if !loadErrors.isEmpty { throw IntegrityError(problems: results.flatMap(\.integrityProblems) + git.audit.problems + loadErrors) }
+        return results
+    }
+}
+
+/// A checklist evaluated after the checks that its verdict depends on.
+struct AuditedState {
+    var ledger: Ledger
+    var audit: LedgerAudit
+    var state: ChecklistState
+
+    /// Integrity failures: the audit's and every broken item's.
+    var integrityProblems: [String] {
+        audit.problems + state.broken.map { "\(state.checklist.id) \($0.item.id): \($0.explanation(checklist: state.checklist.id).missing)" }
+    }
+}
+
+/// Several input errors at once (exit 2): every command collects what it finds.
+struct InputErrors: Error, LocalizedError {
+    var messages: [String]
+    var errorDescription: String? { messages.joined(separator: "\n") }
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {

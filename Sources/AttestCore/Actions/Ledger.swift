@@ -1,45 +1,75 @@
 public import Foundation
 
-/// A checklist with its records, loaded once: what every reading command starts from.
+/// A checklist's records, loaded once: what every command starts from. Records are the only truth: the
+/// checklist (item table and settings) is derived from the import and settings records in effect.
 public struct Ledger: Sendable {
     public let store: ChecklistStore
-    public let checklist: Checklist
-    /// Every record, or none when the ledger was loaded without them (`hasRecords` is false).
+    /// The records read (every record, or only `records/checklist/` for commands that just add one).
     public let records: [StoredRecord]
     public let hasRecords: Bool
+    /// Files that could not be read as records (only when loaded with `strict: false`, as `verify` does).
+    public let inputErrors: [StoreError]
+    public let imports: ImportChain
+    /// The checklist as its records say it is now.
+    public let checklist: Checklist
+    /// `allowed_signers` and what reading judged with it.
+    public let signatures: SignatureContext
+    /// `.sig` files without their record: ignored, listed by `verify`.
+    public let orphanSignatures: [String]
 
-    public init(store: ChecklistStore, checklist: Checklist, records: [StoredRecord], hasRecords: Bool = true) {
-        self.store = store
-        self.checklist = checklist
-        self.records = records
-        self.hasRecords = hasRecords
-    }
-
-    /// Reads the checklist file and, unless `readRecords` is false, every record. Commands that only add a
-    /// record about an item (tick, waive, na) need the item table alone; reading 10^5 records would cost
-    /// them seconds.
-    public static func load(_ store: ChecklistStore, readRecords: Bool = true) throws -> Ledger {
+    /// Reads the records, all of them or (`readRecords: false`) only the import and settings records: commands
+    /// that only add a record about an item (tick, waive, na) need the item table alone, and one bad evidence
+    /// record elsewhere must not block them. With `strict` (the default) an unreadable record is an error;
+    /// without, it is collected in `inputErrors` and the rest is read.
+    public static func load(_ store: ChecklistStore, readRecords: Bool = true, strict: Bool = true, now: Date = Date()) throws -> Ledger {
         guard store.exists else {
+            if SafeFile.kind(of: store.directory.path) == .directory {
+                throw StoreError.malformed(path: "\(store.displayPath)/records/checklist", line: nil, column: nil,
+                                           detail: "the checklist folder has no import records, so it has no items; restore them from git, or remove the folder")
+            }
             throw StoreError.unknownChecklist(id: store.id, known: store.workspace.checklistIDs())
         }
-        let checklist = try store.loadChecklist()
-        return Ledger(store: store, checklist: checklist, records: readRecords ? try store.loadRecords() : [], hasRecords: readRecords)
+        if let kind = SafeFile.kind(of: store.workspace.cacheDirectory.path), kind != .directory {
+            throw StoreError.notRegularFile(path: ".attest", kind: "\(kind.rawValue) where attest's cache folder belongs; remove it")
+        }
+        let signatures = try SignatureContext.load(store.workspace, checklist: store.id)
+        let set = store.loadRecords(readRecords ? .all : .checklistRecords, signatures: signatures)
+        if strict, let error = set.errors.sorted(by: { $0.localizedDescription < $1.localizedDescription }).first { throw error }
+        let ordered = set.records.sorted { Record.isOrderedBefore($0.record, $1.record) }
+        let (settings, unsigned) = Evaluator.settingsAndUnsigned(ordered)
+        let imports = ImportChain(records: set.records, excluding: unsigned)
+        // The newest import, whatever its date: a clock that ran behind must not hide the checklist.
+        let head = try imports.inEffect(asOf: .distantFuture)
+        guard let head, case .import(let body) = head.record.body else {
+            throw StoreError.malformed(path: "\(store.displayPath)/records/checklist", line: nil, column: nil,
+                                       detail: "no import record could be read, so the checklist has no items; restore its import record from git")
+        }
+        return Ledger(store: store, records: set.records, hasRecords: readRecords, inputErrors: set.errors, imports: imports,
+                      checklist: Checklist(id: store.id, importedAt: head.record.recordedAt, body: body, settings: settings),
+                      signatures: signatures, orphanSignatures: set.orphanSignatures)
     }
 
-    /// Evaluates every item at `asOf`. Attachments are checked through the stat cache, or re-hashed
-    /// when `rehash` is set (what `verify` does).
-    public func evaluate(asOf: Date, rehash: Bool = false) -> ChecklistState {
-        let evaluator = Evaluator(checklist: checklist, records: records)
+    /// Evaluates every item at `asOf`. Attachments are checked through the stat cache, or re-hashed when
+    /// `rehash` is set (what `verify` does). `table` replaces the import's item table (a re-derived one).
+    public func evaluate(asOf: Date, rehash: Bool = false, table: [ChecklistItem]? = nil) throws -> ChecklistState {
+        let evaluator = Evaluator(checklistID: store.id, records: records)
         let hashes = evaluator.attachmentHashes(asOf: asOf)
         let checks = rehash ? store.attachments.verify(hashes) : store.attachments.check(hashes)
-        return evaluator.evaluate(asOf: asOf, attachments: checks)
+        var state = try evaluator.evaluate(asOf: asOf, attachments: checks, table: table)
+        guard state.importRecord != nil else {
+            let first = imports.imports.first.map { " (first imported \(Timestamp.format($0.record.recordedAt)))" } ?? ""
+            throw StoreError.invalidInput("checklist \(store.id) had no item table as of \(Timestamp.format(asOf))\(first); give a later --as-of")
+        }
+        state.allowedSignersSHA256 = signatures.allowedSignersSHA256
+        return state
     }
 
     /// The records in the order they were recorded (last wins), optionally for one item.
     public func timeline(item: String? = nil, asOf: Date? = nil) -> [Record] {
         records.map(\.record)
             .filter { record in
-                (item == nil || record.item == item || isAboutItem(record, item!)) && (asOf == nil || record.recordedAt <= asOf!)
+                (item == nil || record.item == item || isAboutItem(record, item!))
+                    && (asOf == nil || Evaluator.isVisible(record, asOf: asOf!))
             }
             .sorted(by: Record.isOrderedBefore)
     }

@@ -5,10 +5,13 @@ public import Foundation
 public struct Recorder: Sendable {
     public let ledger: Ledger
     public let now: Date
+    /// Signs every record written (`--sign`); required once the checklist requires signatures.
+    public let signer: RecordSigner?
 
-    public init(ledger: Ledger, now: Date = Date()) {
+    public init(ledger: Ledger, now: Date = Date(), signer: RecordSigner? = nil) {
         self.ledger = ledger
         self.now = Timestamp.truncatedToMilliseconds(now)
+        self.signer = signer
     }
 
     var store: ChecklistStore { ledger.store }
@@ -131,24 +134,86 @@ public struct Recorder: Sendable {
                          item: target.item, by: by)
     }
 
-    /// Records new settings and mirrors them into the checklist file.
+    /// Records new settings: the settings record is their only home. Requiring signatures must itself be
+    /// signed, and only once the import record in effect is validly signed (else nothing would count).
     public func changeSettings(_ settings: ChecklistSettings, by: String) throws -> (record: Record, path: String) {
         let by = try required(by, "--by")
-        return try store.withLock {
-            var checklist = try store.loadChecklist()
-            let result = try write(.settings(settings), item: nil, by: by)
-            checklist.settings = settings
-            try store.saveChecklist(checklist)
-            return result
+        if settings.signaturesRequired && !ledger.checklist.settings.signaturesRequired {
+            guard signer != nil else {
+                throw StoreError.invalidInput("requiring signatures must itself be signed: add --sign (with --key KEY, or git's user.signingkey)")
+            }
+            guard let head = try ledger.imports.inEffect(asOf: .distantFuture), head.signature.isValid else {
+                throw StoreError.invalidInput("the import record in effect is not validly signed, so nothing would count once signatures are required; "
+                    + "import the matrix again with --sign first (attest import MATRIX --checklist \(ledger.store.id) --sign)")
+            }
         }
+        return try write(.settings(settings), item: nil, by: by)
+    }
+
+    /// The approver named on a waiver or not-applicable mark co-signs it: an approval record that binds the
+    /// approved record's SHA-256, always signed, never by the record's own author.
+    public func approve(_ reference: String, by: String) throws -> (record: Record, path: String) {
+        let by = try required(by, "--by")
+        precondition(ledger.hasRecords, "approve resolves records: load the ledger with its records")
+        let target = try Resolver.record(reference, in: ledger.records.map(\.record), types: [.waiver, .notApplicable])
+        guard let stored = ledger.records.first(where: { $0.record.id == target.id }) else { throw StoreError.unknownRecord(reference: reference, suggestions: []) }
+        let approver: String
+        switch target.body {
+        case .waiver(let body): approver = body.approvedBy
+        case .notApplicable(let body): approver = body.approvedBy
+        default: approver = ""
+        }
+        if let revocation = ledger.revocation(of: target.id) {
+            throw StoreError.invalidInput("\(target.id) was revoked by \(revocation.by) on \(Timestamp.human(revocation.recordedAt)); there is nothing to approve")
+        }
+        guard by == approver else {
+            throw StoreError.invalidInput("\(target.id) names \(approver) as its approver; only they approve it (you are \(by); set --by or git's user.email)")
+        }
+        guard by != target.by else {
+            throw StoreError.invalidInput("\(by) wrote \(target.id) and cannot approve it too; the approver must be another person")
+        }
+        guard signer != nil else {
+            throw StoreError.invalidInput("an approval is always signed: give the approver's key with --key KEY, or set git's user.signingkey (gpg.format ssh)")
+        }
+        return try write(.approval(Approval(target: target.id, sha256: stored.sha256)), item: target.item, by: by)
+    }
+
+    /// Signs records written earlier, as their own `by` (a new `.sig`; the record unchanged).
+    public func sign(_ references: [String]) throws -> [String] {
+        precondition(ledger.hasRecords, "sign resolves records: load the ledger with its records")
+        guard let signer else {
+            throw StoreError.invalidInput("give the key to sign with: --key KEY, or git's user.signingkey (gpg.format ssh)")
+        }
+        let all = ledger.records.map(\.record)
+        let targets = try references.map { try Resolver.record($0, in: all, types: Set(RecordType.allCases)) }
+        var written: [String] = []
+        for target in targets {
+            guard let stored = ledger.records.first(where: { $0.record.id == target.id }) else { continue }
+            let relative = String(stored.path.dropFirst(store.displayPath.count + 1))
+            let url = store.directory.appendingPathComponent(relative)
+            if SafeFile.kind(of: RecordSignature.file(for: url.path)) != nil {
+                throw StoreError.invalidInput("\(RecordSignature.file(for: stored.path)) exists already; signatures are never replaced")
+            }
+            let bytes = try SafeFile.read(url.path, display: stored.path, limit: SafeFile.Limit.importRecord, what: "record")
+            guard FileHasher.sha256(of: bytes) == stored.sha256 else {
+                throw StoreError.invalidInput("\(stored.path) changed while attest read it; run the command again")
+            }
+            try signer.writeSignature(of: bytes, at: url, display: stored.path, as: target.by, at: target.recordedAt, workspace: store.workspace)
+            written.append(RecordSignature.file(for: stored.path))
+        }
+        return written
     }
 
     // MARK: Helpers
 
     private func write(_ body: Record.Body, item: String?, by: String) throws -> (record: Record, path: String) {
+        if ledger.checklist.settings.signaturesRequired && signer == nil {
+            throw StoreError.invalidInput("this checklist requires signatures: sign with --key KEY, or set git's user.signingkey (gpg.format ssh); "
+                + "`attest signers list` shows who may sign")
+        }
         let record = Record(id: Record.makeID(type: body.type, at: now), checklist: ledger.checklist.id, item: item,
                             recordedAt: now, by: by, body: body)
-        return (record, try store.write(record))
+        return (record, try store.write(record, signer: signer))
     }
 
     private func liveItem(_ reference: String) throws -> ChecklistItem {

@@ -1,18 +1,23 @@
 public import Foundation
 
 /// Evaluates a checklist's records at a point in time, exactly as the contract's "Status of an item" says.
+/// Records are the only truth: the item table is the one of the import record in effect at that time, the
+/// settings those of the settings record in effect (before the first, the defaults).
 public struct Evaluator: Sendable {
-    public var checklist: Checklist
+    public var checklistID: String
     public var records: [StoredRecord]
 
-    public init(checklist: Checklist, records: [StoredRecord]) {
-        self.checklist = checklist
+    public init(checklistID: String, records: [StoredRecord]) {
+        self.checklistID = checklistID
         self.records = records
     }
 
+    /// The one rule for what a time sees: records recorded at or before it.
+    public static func isVisible(_ record: Record, asOf: Date) -> Bool { record.recordedAt <= asOf }
+
     /// The attachment hashes that unrevoked evidence recorded at or before `asOf` relies on.
     public func attachmentHashes(asOf: Date) -> Set<String> {
-        let visible = records.filter { $0.record.recordedAt <= asOf }
+        let visible = records.filter { Self.isVisible($0.record, asOf: asOf) }
         let revoked = Set(visible.compactMap { stored -> String? in
             if case .revocation(let body) = stored.record.body { return body.target }
             return nil
@@ -27,64 +32,125 @@ public struct Evaluator: Sendable {
     }
 
     /// Evaluates every item. `attachments` holds the check of each hash from `attachmentHashes(asOf:)`;
-    /// a hash missing from it counts as intact.
-    public func evaluate(asOf: Date, attachments: [String: AttachmentStore.Check]) -> ChecklistState {
+    /// a hash missing from it counts as intact. `table` replaces the import's item table (when `verify`
+    /// derived another from the source). Throws when the item table forked.
+    public func evaluate(asOf: Date, attachments: [String: AttachmentStore.Check], table override: [ChecklistItem]? = nil) throws -> ChecklistState {
         // Sort positions, not records: moving 10^5 records around costs more than comparing them.
-        let order = records.indices.filter { records[$0].record.recordedAt <= asOf }
+        let order = records.indices.filter { Self.isVisible(records[$0].record, asOf: asOf) }
             .sorted { Record.isOrderedBefore(records[$0].record, records[$1].record) }
-        let ordered = order.map { records[$0].record }
 
-        var importRecord: Record?
-        var settings = checklist.settings
+        let (settings, unsigned) = Self.settingsAndUnsigned(order.lazy.map { records[$0] })
+        let chain = ImportChain(records: records, excluding: unsigned)  // all: a later import still passes on what it follows
+        let importRecord = try chain.inEffect(asOf: asOf)?.record
         var revocations: [String: Record] = [:]
         var reviews: [String: [Record]] = [:]
+        var approvals: [String: [StoredRecord]] = [:]
         var byItem: [String: [Record]] = [:]
-        for record in ordered {
+        var signatures: [String: RecordSignature] = [:]
+        for index in order {
+            let stored = records[index]
+            let record = stored.record
+            if stored.signature != .unsigned { signatures[record.id] = stored.signature }
+            if let item = record.item { byItem[item, default: []].append(record) }
+            guard !unsigned.contains(record.id) else { continue }
             switch record.body {
-            case .import: importRecord = record
-            case .settings(let value): settings = value
             case .revocation(let body): revocations[body.target] = record
             case .review(let body): reviews[body.target, default: []].append(record)
+            case .approval(let body) where stored.signature.isValid: approvals[body.target, default: []].append(stored)
             default: break
             }
-            if let item = record.item { byItem[item, default: []].append(record) }
+        }
+        // A waiver or not-applicable mark counts, where signatures are required, once the person it names as
+        // approver co-signed exactly its bytes (and is not its author).
+        var approved = Set<String>()
+        if settings.signaturesRequired {
+            for index in order {
+                let stored = records[index]
+                let approver: String
+                switch stored.record.body {
+                case .waiver(let body): approver = body.approvedBy
+                case .notApplicable(let body): approver = body.approvedBy
+                default: continue
+                }
+                if approvals[stored.record.id]?.contains(where: { approval in
+                    guard case .approval(let body) = approval.record.body else { return false }
+                    return body.sha256 == stored.sha256 && approval.record.by == approver && approver != stored.record.by
+                }) == true {
+                    approved.insert(stored.record.id)
+                }
+            }
         }
 
-        let table: [ChecklistItem]
-        if case .import(let body)? = importRecord?.body {
-            table = body.items
-        } else if records.contains(where: { $0.record.type == .import }) {
-            table = []  // the checklist was imported after asOf
-        } else {
-            table = checklist.items
-        }
-
+        var table: [ChecklistItem] = []
+        if case .import(let body)? = importRecord?.body { table = override ?? body.items }
+        let firstSeen = chain.firstSeen(asOf: asOf)
         let states = table.map { item in
-            evaluate(item, records: byItem[item.id] ?? [], revocations: revocations, reviews: reviews,
-                     settings: settings, asOf: asOf, attachments: attachments)
+            evaluate(item, firstSeen: firstSeen[item.id], records: byItem[item.id] ?? [], revocations: revocations, reviews: reviews,
+                     signing: Signing(unsigned: unsigned, approved: approved), settings: settings, asOf: asOf, attachments: attachments)
         }
         return ChecklistState(
-            checklist: checklist, asOf: asOf, settings: settings, importRecord: importRecord, items: states,
-            digest: Self.digest(checklistID: checklist.id, records: order.lazy.map { records[$0] }), recordCount: order.count)
+            checklist: checklistView(importRecord: importRecord, settings: settings, items: table), asOf: asOf, settings: settings,
+            importRecord: importRecord, items: states, signatures: signatures,
+            digest: StateDigest.current(checklistID: checklistID, records: order.lazy.map { records[$0] }), recordCount: order.count)
+    }
+
+    /// The one rule for signatures. The settings in effect are those of the last settings record that counts;
+    /// once signatures are required, a settings record counts only when validly signed (so an unsigned one
+    /// cannot switch signing off). When they are required in the end, every record, whatever its date, counts
+    /// only when validly signed. Returns the settings in effect after `ordered` (in recorded order) and the
+    /// IDs of the records that do not count.
+    public static func settingsAndUnsigned(_ ordered: some Sequence<StoredRecord>) -> (settings: ChecklistSettings, unsigned: Set<String>) {
+        var settings = ChecklistSettings()
+        for stored in ordered {
+            guard case .settings(let value) = stored.record.body else { continue }
+            if settings.signaturesRequired && !stored.signature.isValid { continue }
+            settings = value
+        }
+        guard settings.signaturesRequired else { return (settings, []) }
+        return (settings, Set(ordered.lazy.filter { !$0.signature.isValid }.map(\.record.id)))
+    }
+
+    /// Which records signatures keep from counting, and which waivers and marks their approver co-signed.
+    struct Signing {
+        var unsigned: Set<String>
+        var approved: Set<String>
+    }
+
+    /// The checklist the import in effect gives; before the first import, the first import's header with no items.
+    private func checklistView(importRecord: Record?, settings: ChecklistSettings, items: [ChecklistItem]) -> Checklist {
+        let header = importRecord ?? records.map(\.record).filter { $0.type == .import }.min(by: Record.isOrderedBefore)
+        guard let header, case .import(let body) = header.body else {
+            return Checklist(id: checklistID, title: checklistID, customerParty: "", provider: nil, parties: [], prefix: "",
+                             source: SourceMatrix(file: "", importedFrom: "", sha256: "", version: nil), importedAt: .distantPast,
+                             settings: settings, items: items)
+        }
+        var checklist = Checklist(id: checklistID, importedAt: header.recordedAt, body: body, settings: settings)
+        checklist.items = items
+        return checklist
     }
 
     private func evaluate(
-        _ item: ChecklistItem, records: [Record], revocations: [String: Record], reviews: [String: [Record]],
-        settings: ChecklistSettings, asOf: Date, attachments: [String: AttachmentStore.Check]
+        _ item: ChecklistItem, firstSeen: Date?, records: [Record], revocations: [String: Record], reviews: [String: [Record]],
+        signing: Signing, settings: ChecklistSettings, asOf: Date, attachments: [String: AttachmentStore.Check]
     ) -> ItemState {
         let interval = item.reviewInterval ?? settings.defaultReviewInterval
+        // The item's first appearance is no change of its letters: only a later one makes evidence re-confirm.
+        let lettersChanged: Date? = firstSeen.map { item.lettersChangedAt > $0 ? item.lettersChangedAt : nil } ?? item.lettersChangedAt
         var evidenceStates: [EvidenceState] = []
         var waiver: Record?
         var notApplicable: Record?
+        var awaitingApproval: Record?
         for record in records {
+            let counts = !signing.unsigned.contains(record.id)
+            let approved = !settings.signaturesRequired || signing.approved.contains(record.id)
             switch record.body {
             case .evidence(let evidence):
-                evidenceStates.append(assess(record, evidence, item: item, interval: interval, revocations: revocations,
-                                             reviews: reviews, settings: settings, asOf: asOf, attachments: attachments))
-            case .waiver where revocations[record.id] == nil:
-                waiver = record  // recorded last wins
-            case .notApplicable where revocations[record.id] == nil:
-                notApplicable = record
+                evidenceStates.append(assess(record, evidence, item: item, lettersChanged: lettersChanged, interval: interval, revocations: revocations,
+                                             reviews: reviews, signed: counts, settings: settings, asOf: asOf, attachments: attachments))
+            case .waiver where revocations[record.id] == nil && counts:
+                if approved { waiver = record } else { awaitingApproval = record }  // recorded last wins
+            case .notApplicable where revocations[record.id] == nil && counts:
+                if approved { notApplicable = record } else { awaitingApproval = record }
             default:
                 break
             }
@@ -118,12 +184,13 @@ public struct Evaluator: Sendable {
         return ItemState(item: item, status: status, evidence: evidenceStates,
                          waiver: status == .waived ? waiver : nil,
                          notApplicable: status == .notApplicable ? notApplicable : nil,
-                         records: records, expiresAt: expiresAt)
+                         records: records, expiresAt: expiresAt,
+                         awaitingApproval: status.isSatisfied || status == .broken ? nil : awaitingApproval)
     }
 
     private func assess(
-        _ record: Record, _ evidence: Evidence, item: ChecklistItem, interval: Interval?, revocations: [String: Record],
-        reviews: [String: [Record]], settings: ChecklistSettings, asOf: Date, attachments: [String: AttachmentStore.Check]
+        _ record: Record, _ evidence: Evidence, item: ChecklistItem, lettersChanged: Date?, interval: Interval?, revocations: [String: Record],
+        reviews: [String: [Record]], signed: Bool, settings: ChecklistSettings, asOf: Date, attachments: [String: AttachmentStore.Check]
     ) -> EvidenceState {
         let validUntil = evidence.validUntil ?? interval?.added(to: evidence.effective)
         // The latest review by someone other than the submitter decides (a self-review written by another
@@ -138,18 +205,22 @@ public struct Evaluator: Sendable {
             guard case .review(let body)? = review?.body else { return nil }
             return body.decision
         }()
+        // Only evidence that would count (unrevoked, effective, accepted where review is required) can be broken,
+        // superseded or expired; the rest is listed with the reason it does not count.
         if let revocation = revocations[record.id], revocation.recordedAt <= asOf {
             standing = .revoked
-        } else if !damaged.isEmpty {
-            standing = .broken
-        } else if record.recordedAt < item.lettersChangedAt {
-            standing = .superseded
+        } else if evidence.effective > asOf {
+            standing = .notYetEffective
+        } else if !signed {
+            standing = .unsigned
         } else if reviewDecision == .reject {
             standing = .rejected
         } else if settings.reviewRequired && reviewDecision != .accept {
             standing = .awaitingReview
-        } else if evidence.effective > asOf {
-            standing = .notYetEffective
+        } else if !damaged.isEmpty {
+            standing = .broken
+        } else if let lettersChanged, record.recordedAt < lettersChanged {
+            standing = .superseded
         } else if let validUntil, validUntil <= asOf {
             standing = .expired
         } else {
@@ -157,20 +228,5 @@ public struct Evaluator: Sendable {
         }
         return EvidenceState(record: record, evidence: evidence, standing: standing, validUntil: validUntil,
                              revocation: revocations[record.id], review: review, damagedAttachments: damaged)
-    }
-
-    /// SHA-256 over every record recorded at or before the evaluation time: one line per record,
-    /// `ID <TAB> SHA-256 of its bytes`, sorted by the IDs' UTF-8 bytes, after a header naming the checklist.
-    public static func digest(checklistID: String, records: some Sequence<StoredRecord>) -> String {
-        let lines = records.map { ($0.record.id, $0.sha256) }.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
-        var text = "attest-state-v1\t\(checklistID)\n"
-        text.reserveCapacity(lines.count * 110)
-        for (id, sha256) in lines {
-            text += id
-            text += "\t"
-            text += sha256
-            text += "\n"
-        }
-        return FileHasher.sha256(of: Data(text.utf8))
     }
 }

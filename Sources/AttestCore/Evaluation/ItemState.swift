@@ -16,6 +16,8 @@ public struct EvidenceState: Hashable, Sendable {
         case notYetEffective = "not-yet-effective"
         /// An attachment is missing or altered.
         case broken
+        /// Signatures are required and it is not validly signed by its `by`.
+        case unsigned
     }
 
     public var record: Record
@@ -49,6 +51,20 @@ public struct ItemState: Sendable {
     public var records: [Record]
     /// When the status stops holding by itself: the end of the last valid evidence or of the waiver.
     public var expiresAt: Date?
+    /// A waiver or not-applicable mark that would count once its approver co-signs it (`attest approve`).
+    public var awaitingApproval: Record?
+
+    public init(item: ChecklistItem, status: ItemStatus, evidence: [EvidenceState], waiver: Record?, notApplicable: Record?,
+                records: [Record], expiresAt: Date?, awaitingApproval: Record? = nil) {
+        self.item = item
+        self.status = status
+        self.evidence = evidence
+        self.waiver = waiver
+        self.notApplicable = notApplicable
+        self.records = records
+        self.expiresAt = expiresAt
+        self.awaitingApproval = awaitingApproval
+    }
 
     public var required: Bool { item.isRequired }
     public var validEvidence: [EvidenceState] { evidence.filter { $0.standing == .valid } }
@@ -67,6 +83,20 @@ public struct ItemState: Sendable {
         let tick = "attest tick \(item.id) --checklist \(checklist) --file EVIDENCE"
         switch status {
         case .pending:
+            if let mark = awaitingApproval {
+                let (what, approver): (String, String) = {
+                    switch mark.body {
+                    case .waiver(let body): ("waiver", body.approvedBy)
+                    case .notApplicable(let body): ("not-applicable mark", body.approvedBy)
+                    default: ("record", "its approver")
+                    }
+                }()
+                return ("the \(what) \(mark.id) counts once \(approver) co-signs it", "attest approve \(mark.id) --checklist \(checklist) (run by \(approver))")
+            }
+            if let unsigned = evidence.last(where: { $0.standing == .unsigned }) {
+                return ("evidence \(unsigned.record.id) is not validly signed by \(unsigned.record.by), and signatures are required",
+                        "attest sign \(unsigned.record.id) --checklist \(checklist) (run by \(unsigned.record.by))")
+            }
             if evidence.contains(where: { $0.standing == .awaitingReview }) {
                 let pendingID = evidence.last { $0.standing == .awaitingReview }?.record.id ?? "EVIDENCE-ID"
                 return ("evidence awaits a second person's review", "attest review \(pendingID) --checklist \(checklist) --accept --by REVIEWER")
@@ -95,9 +125,13 @@ public struct ChecklistState: Sendable {
     public var checklist: Checklist
     public var asOf: Date
     public var settings: ChecklistSettings
-    /// The import that gave the item table (nil for a checklist file written by hand).
+    /// The import that gave the item table (nil before the first import).
     public var importRecord: Record?
     public var items: [ItemState]
+    /// The signature of every visible record that has a `.sig` (absent: unsigned).
+    public var signatures: [String: RecordSignature] = [:]
+    /// SHA-256 of the workspace's `allowed_signers`, which decided the signatures (nil: there is none).
+    public var allowedSignersSHA256: String?
     /// The SHA-256 of the recorded state as of `asOf`; `attest verify --digest` checks it later.
     public var digest: String
     /// Number of records recorded at or before `asOf`.

@@ -8,38 +8,64 @@ public struct ChecklistSettings: Codable, Hashable, Sendable {
     public var defaultReviewInterval: Interval?
     /// What `status` and the markdown report call "due soon".
     public var dueSoonWindow: Interval
+    /// A record counts only when validly signed by its `by`; waivers and not-applicable marks only once their
+    /// approver co-signed them.
+    public var signaturesRequired: Bool
 
-    public init(reviewRequired: Bool = false, defaultReviewInterval: Interval? = nil, dueSoonWindow: Interval = Interval(30, .day)) {
+    public init(reviewRequired: Bool = false, defaultReviewInterval: Interval? = nil, dueSoonWindow: Interval = Interval(30, .day),
+                signaturesRequired: Bool = false) {
         self.reviewRequired = reviewRequired
         self.defaultReviewInterval = defaultReviewInterval
         self.dueSoonWindow = dueSoonWindow
+        self.signaturesRequired = signaturesRequired
+    }
+
+    enum CodingKeys: String, CodingKey { case reviewRequired, defaultReviewInterval, dueSoonWindow, signaturesRequired }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        reviewRequired = try container.decode(Bool.self, forKey: .reviewRequired)
+        defaultReviewInterval = try container.decodeIfPresent(Interval.self, forKey: .defaultReviewInterval)
+        dueSoonWindow = try container.decode(Interval.self, forKey: .dueSoonWindow)
+        signaturesRequired = try container.decodeIfPresent(Bool.self, forKey: .signaturesRequired) ?? false
+    }
+
+    /// Written only when true: settings records without it read the same in attest 0.1.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(reviewRequired, forKey: .reviewRequired)
+        try container.encodeIfPresent(defaultReviewInterval, forKey: .defaultReviewInterval)
+        try container.encode(dueSoonWindow, forKey: .dueSoonWindow)
+        if signaturesRequired { try container.encode(true, forKey: .signaturesRequired) }
     }
 }
 
 /// The imported source matrix, copied byte for byte into the checklist folder.
 public struct SourceMatrix: Codable, Hashable, Sendable {
-    /// The copy's path relative to the checklist folder (`source/shared-responsibility.md`).
+    /// The copy's path relative to the checklist folder: `source/sha256/<hash>` (attest before 0.2 wrote
+    /// `source/<name>`, which is still read where its bytes match `sha256`).
     public var file: String
-    /// The path as given to `import`.
+    /// Where the matrix came from: a path relative to the workspace when it lay inside it, else its file name.
     public var importedFrom: String
     public var sha256: String
     /// `--source-version`: a version, date or commit.
     public var version: String?
+    /// `--source-url`: where the provider publishes the matrix.
+    public var url: String?
 
-    public init(file: String, importedFrom: String, sha256: String, version: String?) {
+    public init(file: String, importedFrom: String, sha256: String, version: String?, url: String? = nil) {
         self.file = file
         self.importedFrom = importedFrom
         self.sha256 = sha256
         self.version = version
+        self.url = url
     }
 }
 
-/// The checklist file, `Checklists/<id>/checklist.json`: the one file that `import` rewrites.
-public struct Checklist: Codable, Hashable, Sendable {
-    public static let fileName = "checklist.json"
-    public static let schemaVersion = "1.0"
-
-    public var schemaVersion: String
+/// A checklist as its records say it is at one time: the item table of the import record in effect and the
+/// settings in effect. Derived from records, never stored (attest before 0.2 mirrored it in `checklist.json`,
+/// which is no longer read).
+public struct Checklist: Hashable, Sendable {
     public var id: String
     public var title: String
     /// The customer's party name as found in the matrix (or `--party`).
@@ -49,8 +75,6 @@ public struct Checklist: Codable, Hashable, Sendable {
     /// All party names in header order.
     public var parties: [String]
     public var prefix: String
-    /// The next item number; numbers are never reused.
-    public var nextNumber: Int
     public var source: SourceMatrix
     public var importedAt: Date
     public var settings: ChecklistSettings
@@ -58,27 +82,31 @@ public struct Checklist: Codable, Hashable, Sendable {
 
     public init(
         id: String, title: String, customerParty: String, provider: String?, parties: [String], prefix: String,
-        nextNumber: Int, source: SourceMatrix, importedAt: Date, settings: ChecklistSettings, items: [ChecklistItem]
+        source: SourceMatrix, importedAt: Date, settings: ChecklistSettings, items: [ChecklistItem]
     ) {
-        self.schemaVersion = Self.schemaVersion
         self.id = id
         self.title = title
         self.customerParty = customerParty
         self.provider = provider
         self.parties = parties
         self.prefix = prefix
-        self.nextNumber = nextNumber
         self.source = source
         self.importedAt = importedAt
         self.settings = settings
         self.items = items
     }
 
-    /// Checklist IDs are lowercase letters, digits and hyphens.
-    public static func isValidID(_ id: String) -> Bool {
-        !id.isEmpty && id.count <= 64 && !id.hasPrefix("-") && !id.hasSuffix("-")
-            && id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    /// The checklist an import record gives, under the settings in effect.
+    public init(id: String, importedAt: Date, body: ImportRecord, settings: ChecklistSettings) {
+        self.init(id: id, title: body.title ?? id, customerParty: body.customerParty, provider: body.provider, parties: body.parties,
+                  prefix: body.prefix, source: body.source, importedAt: importedAt, settings: settings, items: body.items)
     }
+
+    /// The next item number: numbers are never reused, and retired items stay in the table.
+    public var nextNumber: Int { (items.map(\.number).max() ?? 0) + 1 }
+
+    /// Checklist IDs are lowercase letters, digits and hyphens.
+    public static func isValidID(_ id: String) -> Bool { Identifier.isChecklistID(id) }
 
     /// The item-ID prefix a checklist ID gives: the initials of a hyphenated ID, a one-word ID whole.
     public static func defaultPrefix(forChecklistID id: String) -> String {

@@ -28,11 +28,13 @@ public struct ChecklistItem: Codable, Hashable, Sendable {
     public var sourceLine: Int?
     /// True when the row came from a table whose one column names the responsible party (no A to expect).
     public var singleColumn: Bool?
+    /// The provided capability this duty goes with (OSCAL: the responsibility's `provided-uuid`); encoded only when present.
+    public var inherits: String?
 
     public init(
         id: String, number: Int, section: String, task: String, key: String, responsibility: [String: String],
         customerLetters: String, kind: ItemKind, reviewInterval: Interval?, notes: [String], retired: Bool = false,
-        lettersChangedAt: Date, sourceLine: Int?, singleColumn: Bool? = nil
+        lettersChangedAt: Date, sourceLine: Int?, singleColumn: Bool? = nil, inherits: String? = nil
     ) {
         self.id = id
         self.number = number
@@ -48,6 +50,7 @@ public struct ChecklistItem: Codable, Hashable, Sendable {
         self.lettersChangedAt = lettersChangedAt
         self.sourceLine = sourceLine
         self.singleColumn = singleColumn
+        self.inherits = inherits
     }
 
     public var isRequired: Bool { kind.isRequired && !retired }

@@ -38,7 +38,8 @@ public struct Interval: Hashable, Sendable, Codable, CustomStringConvertible {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
-        guard let value = Interval(text) else {
+        // In a record, only the form the schema states: `^[1-9][0-9]*[dwmy]$` (what attest writes).
+        guard let value = Interval(text), value.description == text else {
             throw DecodingError.dataCorruptedError(
                 in: container, debugDescription: "\"\(text)\" is not an interval such as 30d, 6w, 3m or 1y")
         }

@@ -9,6 +9,7 @@ public enum RecordType: String, Codable, Hashable, Sendable, CaseIterable {
     case review
     case `import`
     case settings
+    case approval
 
     /// The short prefix of record IDs of this type (`ev-20261127T101500Z-1a2b3c4d`).
     public var idPrefix: String {
@@ -20,6 +21,7 @@ public enum RecordType: String, Codable, Hashable, Sendable, CaseIterable {
         case .review: "rw"
         case .import: "im"
         case .settings: "st"
+        case .approval: "ap"
         }
     }
 }
@@ -119,7 +121,34 @@ public struct Review: Codable, Hashable, Sendable {
     }
 }
 
-/// What an import changed, and the item table it produced (so that `--as-of` sees the checklist as it was).
+/// The co-signature of the approver named on a waiver or not-applicable mark: binds that record's bytes.
+public struct Approval: Codable, Hashable, Sendable {
+    /// The approved waiver or not-applicable record.
+    public var target: String
+    /// SHA-256 of the approved record's file: the approval counts for those bytes only.
+    public var sha256: String
+
+    public init(target: String, sha256: String) {
+        self.target = target
+        self.sha256 = sha256
+    }
+}
+
+/// The options of `attest import` that shaped an item table, as given (nil: the default was used).
+public struct ImportOptions: Codable, Hashable, Sendable {
+    public var party: String?
+    public var provider: String?
+    public var taskColumn: String?
+
+    public init(party: String? = nil, provider: String? = nil, taskColumn: String? = nil) {
+        self.party = party
+        self.provider = provider
+        self.taskColumn = taskColumn
+    }
+}
+
+/// What an import changed, and the item table it produced (so that `--as-of` sees the checklist as it was,
+/// and `verify` can derive the table again from the stored source).
 public struct ImportRecord: Codable, Hashable, Sendable {
     public var source: SourceMatrix
     public var customerParty: String
@@ -130,9 +159,19 @@ public struct ImportRecord: Codable, Hashable, Sendable {
     public var removed: [String]
     public var changed: [String]
     public var items: [ChecklistItem]
+    /// The page's title, when it has one.
+    public var title: String?
+    /// The import records this one follows (two when it resolves a fork). Absent in records of attest
+    /// before schema 1.1, whose predecessor is the import recorded before them.
+    public var follows: [String]?
+    /// The version of the reader that derived `items` from the source; absent before schema 1.1.
+    public var readerVersion: Int?
+    /// The options that shaped the table, so that `verify` can derive it again.
+    public var options: ImportOptions?
 
     public init(source: SourceMatrix, customerParty: String, provider: String?, parties: [String], prefix: String,
-                added: [String], removed: [String], changed: [String], items: [ChecklistItem]) {
+                added: [String], removed: [String], changed: [String], items: [ChecklistItem], title: String? = nil,
+                follows: [String]? = nil, readerVersion: Int? = nil, options: ImportOptions? = nil) {
         self.source = source
         self.customerParty = customerParty
         self.provider = provider
@@ -142,14 +181,22 @@ public struct ImportRecord: Codable, Hashable, Sendable {
         self.removed = removed
         self.changed = changed
         self.items = items
+        self.title = title
+        self.follows = follows
+        self.readerVersion = readerVersion
+        self.options = options
     }
 }
 
 /// One JSON file: the common fields and the body of its type, flat in one object.
 public struct Record: Hashable, Sendable {
-    public static let schemaVersion = "1.0"
+    /// 1.1 added optional fields to import records (`follows`, `readerVersion`, `options`, `title`) and
+    /// `source.url`; an attest that reads 1.0 reads them too.
+    public static let schemaVersion = "1.1"
+    /// Records an attest of major version 1 would misread (approvals, settings that require signatures).
+    public static let signingSchemaVersion = "2.0"
     /// The major schema version this attest reads.
-    public static let supportedMajor = 1
+    public static let supportedMajor = 2
 
     public enum Body: Hashable, Sendable {
         case evidence(Evidence)
@@ -159,6 +206,7 @@ public struct Record: Hashable, Sendable {
         case review(Review)
         case `import`(ImportRecord)
         case settings(ChecklistSettings)
+        case approval(Approval)
     }
 
     public var schemaVersion: String
@@ -172,7 +220,7 @@ public struct Record: Hashable, Sendable {
     public var body: Body
 
     public init(id: String, checklist: String, item: String?, recordedAt: Date, by: String, body: Body) {
-        self.schemaVersion = Self.schemaVersion
+        self.schemaVersion = Self.schemaVersion(for: body)
         self.id = id
         self.checklist = checklist
         self.item = item
@@ -182,6 +230,15 @@ public struct Record: Hashable, Sendable {
     }
 
     public var type: RecordType { body.type }
+
+    /// 2.0 for what an attest of major version 1 would misread, else 1.1.
+    public static func schemaVersion(for body: Body) -> String {
+        switch body {
+        case .approval: signingSchemaVersion
+        case .settings(let settings) where settings.signaturesRequired: signingSchemaVersion
+        default: schemaVersion
+        }
+    }
 
     /// `ev-20261127T101500Z-1a2b3c4d`: type, UTC time, and 32 random bits, so that two clones never collide.
     public static func makeID(type: RecordType, at date: Date) -> String {
@@ -207,6 +264,7 @@ extension Record.Body {
         case .review: .review
         case .import: .import
         case .settings: .settings
+        case .approval: .approval
         }
     }
 }
@@ -239,6 +297,7 @@ extension Record: Codable {
         case .review: body = .review(try Review(from: decoder))
         case .import: body = .import(try ImportRecord(from: decoder))
         case .settings: body = .settings(try ChecklistSettings(from: decoder))
+        case .approval: body = .approval(try Approval(from: decoder))
         }
         if type != .import && type != .settings && (item ?? "").isEmpty {
             throw DecodingError.keyNotFound(
@@ -263,6 +322,7 @@ extension Record: Codable {
         case .review(let value): try value.encode(to: encoder)
         case .import(let value): try value.encode(to: encoder)
         case .settings(let value): try value.encode(to: encoder)
+        case .approval(let value): try value.encode(to: encoder)
         }
     }
 }

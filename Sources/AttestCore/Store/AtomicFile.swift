@@ -15,16 +15,28 @@ public enum AtomicFile {
         case createNew
     }
 
-    /// Writes `data` to `url`. `displayPath` is how errors name the file.
-    public static func write(_ data: Data, to url: URL, mode: Mode, displayPath: String? = nil) throws {
+    /// Writes `data` to `url`. `displayPath` is how errors name the file. With `temporaryDirectory` (the
+    /// workspace's `.attest/tmp/`, on the same file system) the temporary file is written there, so that a
+    /// killed write leaves nothing that git shows; it must then be a real folder.
+    public static func write(_ data: Data, to url: URL, mode: Mode, displayPath: String? = nil, temporaryDirectory: URL? = nil) throws {
         let display = displayPath ?? url.path
         let directory = url.deletingLastPathComponent()
+        let created = missingAncestors(of: directory)
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
             throw StoreError.writeFailed(path: display, detail: "cannot create \(directory.path): \(error.localizedDescription)")
         }
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: .min ... .max)).tmp")
+        if let temporaryDirectory {
+            do {
+                try Workspace.realDirectory(temporaryDirectory.deletingLastPathComponent(), display: ".attest")
+                try Workspace.realDirectory(temporaryDirectory, display: ".attest/tmp")
+            } catch {
+                removeFolders(created)
+                throw error
+            }
+        }
+        let temporary = (temporaryDirectory ?? directory).appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: .min ... .max)).tmp")
         do {
             try writeAll(data, to: temporary.path)
             switch mode {
@@ -44,11 +56,28 @@ public enum AtomicFile {
             }
         } catch let error as PosixError {
             unlink(temporary.path)
+            removeFolders(created)
             if error.code == EEXIST {
                 throw StoreError.recordExists(path: display)
             }
             throw StoreError.writeFailed(path: display, detail: error.description)
         }
+    }
+
+    /// The folders that creating `directory` would make, deepest first.
+    static func missingAncestors(of directory: URL) -> [URL] {
+        var result: [URL] = []
+        var current = directory
+        while SafeFile.kind(of: current.path) == nil, current.path != "/" {
+            result.append(current)
+            current = current.deletingLastPathComponent()
+        }
+        return result
+    }
+
+    /// Removes folders a failed write created (deepest first; only while empty).
+    static func removeFolders(_ folders: [URL]) {
+        for folder in folders { rmdir(folder.path) }
     }
 
     /// Writes through POSIX calls so that ENOSPC and EFBIG (with SIGXFSZ ignored) come back as errors.

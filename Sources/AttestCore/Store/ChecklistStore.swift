@@ -1,6 +1,8 @@
 public import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// A record as read from disk: where it is and the hash of its bytes (for the state digest).
@@ -9,30 +11,59 @@ public struct StoredRecord: Hashable, Sendable {
     /// Relative to the workspace root.
     public var path: String
     public var sha256: String
+    /// Its detached signature, as judged when it was read.
+    public var signature: RecordSignature
 
-    public init(record: Record, path: String, sha256: String) {
+    public init(record: Record, path: String, sha256: String, signature: RecordSignature = .unsigned) {
         self.record = record
         self.path = path
         self.sha256 = sha256
+        self.signature = signature
     }
 }
 
-/// One checklist's folder: `Checklists/<id>/` with the checklist file, the source copy, the records
-/// (`records/<ITEM>/…json`, `records/checklist/…json`) and the attachment store.
+/// The records read from a checklist's folder, and every file that could not be read as one (each an input
+/// error naming the file): `verify` reports them all, other commands stop at them.
+public struct RecordSet: Sendable {
+    public var records: [StoredRecord]
+    public var errors: [StoreError]
+    /// `.sig` files whose record is not there: ignored, listed by `verify`.
+    public var orphanSignatures: [String] = []
+
+    public init(records: [StoredRecord] = [], errors: [StoreError] = []) {
+        self.records = records
+        self.errors = errors
+    }
+
+    /// The records, or the first error when a file could not be read.
+    public func checked() throws -> [StoredRecord] {
+        if let error = errors.first { throw error }
+        return records
+    }
+}
+
+/// One checklist's folder, `Checklists/<id>/`: the records (`records/<ITEM>/<id>.json`, import and settings
+/// records in `records/checklist/`), the sources (`source/sha256/<hash>`) and the attachment store.
+/// Nothing else in it is read, and nothing is built from a name that did not pass its `Identifier` check.
 public struct ChecklistStore: Sendable {
     public let workspace: Workspace
     public let id: String
 
+    /// The folder of import and settings records.
+    public static let checklistFolder = "checklist"
+
     public init(workspace: Workspace, id: String) {
+        precondition(Identifier.isChecklistID(id), "checklist IDs are validated where they enter")
         self.workspace = workspace
         self.id = id
     }
 
     public var directory: URL { workspace.checklistsDirectory.appendingPathComponent(id) }
     public var displayPath: String { "Checklists/\(id)" }
-    public var checklistURL: URL { directory.appendingPathComponent(Checklist.fileName) }
-    public var checklistDisplayPath: String { "\(displayPath)/\(Checklist.fileName)" }
-    public var exists: Bool { FileManager.default.fileExists(atPath: checklistURL.path) }
+    var recordsPath: String { directory.path + "/records" }
+
+    /// A checklist exists once its first import record's folder does.
+    public var exists: Bool { SafeFile.kind(of: recordsPath + "/" + Self.checklistFolder) == .directory }
 
     public var attachments: AttachmentStore {
         AttachmentStore(
@@ -41,39 +72,66 @@ public struct ChecklistStore: Sendable {
             cacheURL: workspace.cacheDirectory.appendingPathComponent("attachment-cache-\(id).json"))
     }
 
-    // MARK: Checklist file
+    // MARK: Sources
 
-    public func loadChecklist() throws -> Checklist {
-        let data: Data
+    /// Where a source is stored: `source/sha256/<hash>`, relative to the checklist folder.
+    public static func sourceFile(sha256: String) -> String {
+        precondition(Identifier.isSHA256(sha256))
+        return "source/sha256/\(sha256)"
+    }
+
+    /// Stores a matrix byte for byte under its SHA-256; never overwrites (a file of that name is the same
+    /// content, or `verify` reports it altered). Returns the path relative to the checklist folder.
+    public func storeSource(_ data: Data) throws -> String {
+        let file = Self.sourceFile(sha256: FileHasher.sha256(of: data))
+        try workspace.requireRealDirectories(below: directory, for: file)
         do {
-            data = try Data(contentsOf: checklistURL)
-        } catch {
-            throw StoreError.unreadable(path: checklistDisplayPath, detail: error.localizedDescription)
+            try AtomicFile.write(data, to: directory.appendingPathComponent(file), mode: .createNew,
+                                 displayPath: "\(displayPath)/\(file)", temporaryDirectory: workspace.temporaryDirectory)
+        } catch StoreError.recordExists {
+            // Stored already: content-addressed.
         }
-        let checklist = try JSONCoding.decode(Checklist.self, from: data, path: checklistDisplayPath, decoder: Self.checklistDecoder)
-        if let major = Int(checklist.schemaVersion.split(separator: ".").first ?? ""), major > Record.supportedMajor {
-            throw StoreError.newerSchema(path: checklistDisplayPath, version: checklist.schemaVersion)
-        }
-        return checklist
+        return file
     }
 
-    private static let checklistDecoder: JSONDecoder = JSONCoding.decoder()
-
-    public func saveChecklist(_ checklist: Checklist) throws {
-        try AtomicFile.write(try JSONCoding.encode(checklist), to: checklistURL, mode: .replace, displayPath: checklistDisplayPath)
+    /// The stored bytes of an import's source: `source/sha256/<hash>`, or a landed `source/<name>`.
+    public func loadSource(_ source: SourceMatrix) throws -> Data {
+        let display = "\(displayPath)/\(source.file)"
+        guard Self.isSourceFile(source.file) else {
+            throw StoreError.malformed(path: display, line: nil, column: nil,
+                                       detail: "\"source.file\" must be source/sha256/<hash> or source/<name>, not a path elsewhere")
+        }
+        try workspace.requireRealDirectories(below: directory, for: source.file)
+        return try SafeFile.read(directory.path + "/" + source.file, display: display, limit: SafeFile.Limit.matrix, what: "source matrix")
     }
 
-    // MARK: Records
+    /// `source/sha256/<hash>`, or (written by attest 0.1) `source/<name>` with a plain name.
+    static func isSourceFile(_ file: String) -> Bool {
+        let parts = file.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.count == 3 { return parts[0] == "source" && parts[1] == "sha256" && Identifier.isSHA256(String(parts[2])) }
+        return parts.count == 2 && parts[0] == "source" && !parts[1].isEmpty && !parts[1].hasPrefix(".")
+    }
+
+    // MARK: Writing records
 
     /// Where a record goes: under its item, or `records/checklist/` for import and settings records.
-    public func relativePath(for record: Record) -> String {
-        "records/\(record.item ?? "checklist")/\(record.id).json"
+    public func relativePath(for record: Record) throws -> String {
+        let folder = record.item ?? Self.checklistFolder
+        guard folder == Self.checklistFolder || Identifier.isItemID(folder) else {
+            throw StoreError.invalidInput("\"\(folder)\" is not an item ID (such as ACCS-07); nothing was written")
+        }
+        guard Identifier.isRecordID(record.id) else {
+            throw StoreError.invalidInput("\"\(record.id)\" is not a record ID; nothing was written")
+        }
+        return "records/\(folder)/\(record.id).json"
     }
 
-    /// Writes a new record; never replaces one. Returns its path relative to the workspace.
+    /// Writes a new record; never replaces one. The bytes are read back and checked as any reader would
+    /// before they are linked into place; with a `signer`, the signature is written beside it first.
+    /// Returns the path relative to the workspace.
     @discardableResult
-    public func write(_ record: Record) throws -> String {
-        let relative = relativePath(for: record)
+    public func write(_ record: Record, signer: RecordSigner? = nil) throws -> String {
+        let relative = try relativePath(for: record)
         let display = "\(displayPath)/\(relative)"
         let data: Data
         do {
@@ -81,117 +139,207 @@ public struct ChecklistStore: Sendable {
         } catch {
             throw StoreError.writeFailed(path: display, detail: "cannot encode: \(error)")
         }
-        try AtomicFile.write(data, to: directory.appendingPathComponent(relative), mode: .createNew, displayPath: display)
+        // attest never writes what it cannot read back.
+        let limit = record.item == nil ? SafeFile.Limit.importRecord : SafeFile.Limit.record
+        guard data.count <= limit else {
+            throw StoreError.invalidInput("the record would be \(data.count) bytes, over the limit of \(ByteCount.describe(limit)) for a record; "
+                + "attach long text as a file (--file) instead; nothing was written")
+        }
+        workspace.removeStaleTemporaryFiles()
+        let reread = try FastRecordReader.read(data) ?? JSONCoding.decode(Record.self, from: data, path: display)
+        try RecordValidator.check(reread, path: display, folder: record.item ?? Self.checklistFolder, fileName: "\(record.id).json", checklistID: id)
+        try workspace.requireRealDirectories(below: directory, for: relative)
+        let url = directory.appendingPathComponent(relative)
+        if let signer {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try signer.writeSignature(of: data, at: url, display: display, as: record.by, at: record.recordedAt, workspace: workspace)
+        }
+        do {
+            try AtomicFile.write(data, to: url, mode: .createNew, displayPath: display, temporaryDirectory: workspace.temporaryDirectory)
+        } catch {
+            if signer != nil { unlink(RecordSignature.file(for: url.path)) }
+            throw error
+        }
         return display
     }
 
-    /// Every `*.json` file in the checklist's tree other than the checklist file, decoded on every core.
-    /// Files and folders whose names start with `.` (temporary files) and the attachment store are not read.
-    public func loadRecords() throws -> [StoredRecord] {
-        let paths = listRecordFiles()
-        if paths.isEmpty { return [] }
+    // MARK: Reading records
+
+    /// Which records to read: writing commands read only what they need, so one bad record never blocks a tick.
+    public enum Scope: Sendable {
+        case all
+        /// `records/checklist/`: import and settings records.
+        case checklistRecords
+        /// `records/checklist/` and one item's folder.
+        case item(String)
+    }
+
+    /// Every record in scope, decoded on every core and checked against its schema's rules and its place;
+    /// with `signatures`, each record's `.sig` is judged on the bytes just read.
+    public func loadRecords(_ scope: Scope = .all, signatures: SignatureContext? = nil) -> RecordSet {
+        var errors: [StoreError] = []
+        var signatureFiles = Set<String>()
+        let paths = listRecordFiles(scope, errors: &errors, signatureFiles: &signatureFiles)
+        let signaturePaths = signatureFiles
+        let context = signatures ?? SignatureContext(allowedSigners: AllowedSigners(entries: []), allowedSignersSHA256: nil)
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, paths.count / 64 + 1))
-        let chunk = (paths.count + workers - 1) / workers
+        let chunk = (paths.count + workers - 1) / max(1, workers)
         let base = directory.path
         let display = displayPath
-        let slots = Parallel.map(workers) { worker -> Result<[StoredRecord], any Error> in
+        let checklistID = id
+        let slots = paths.isEmpty ? [] : Parallel.map(workers) { worker -> (RecordSet, [SignatureCache.Entry]) in
             let decoder = JSONCoding.decoder()
-            var output: [StoredRecord] = []
+            var output = RecordSet()
+            var learned: [SignatureCache.Entry] = []
             let range = (worker * chunk)..<min(paths.count, (worker + 1) * chunk)
-            output.reserveCapacity(range.count)
-            do {
-                for relative in paths[range] {
-                    let shown = "\(display)/\(relative)"
-                    guard let data = Self.readFile(base + "/" + relative) else {
-                        throw StoreError.unreadable(path: shown, detail: "permission denied, or removed while reading")
-                    }
+            output.records.reserveCapacity(range.count)
+            for relative in paths[range] {
+                let shown = "\(display)/\(relative)"
+                let parts = relative.split(separator: "/")
+                let folder = parts.count == 3 ? String(parts[1]) : ""
+                do {
+                    let limit = folder == Self.checklistFolder ? SafeFile.Limit.importRecord : SafeFile.Limit.record
+                    let data = try SafeFile.read(base + "/" + relative, display: shown, limit: limit, what: "record")
                     // The common record types are read directly; anything else, and every diagnostic, by JSONDecoder.
                     let record = try FastRecordReader.read(data) ?? JSONCoding.decode(Record.self, from: data, path: shown, decoder: decoder)
-                    output.append(StoredRecord(record: record, path: shown, sha256: FileHasher.sha256(of: data)))
+                    try RecordValidator.check(record, path: shown, folder: folder, fileName: String(parts.last ?? ""), checklistID: checklistID)
+                    let sha256 = FileHasher.sha256(of: data)
+                    var signature = RecordSignature.unsigned
+                    let signatureFile = RecordSignature.file(for: relative)
+                    if signaturePaths.contains(signatureFile) {
+                        let bytes = try SafeFile.read(base + "/" + signatureFile, display: RecordSignature.file(for: shown),
+                                                      limit: SSHSignature.maximumArmoredSize, what: "signature")
+                        let (verdict, entry) = context.judge(record: record, bytes: data, recordSHA256: sha256, signature: bytes)
+                        signature = verdict
+                        if let entry { learned.append(entry) }
+                    }
+                    output.records.append(StoredRecord(record: record, path: shown, sha256: sha256, signature: signature))
+                } catch let error as StoreError {
+                    output.errors.append(error)
+                } catch {
+                    output.errors.append(.malformed(path: shown, line: nil, column: nil, detail: "\(error)"))
                 }
-                return .success(output)
-            } catch {
-                return .failure(error)
             }
+            return (output, learned)
         }
-        var records: [StoredRecord] = []
-        records.reserveCapacity(paths.count)
-        for slot in slots { records.append(contentsOf: try slot.get()) }
-        try checkUniqueIDs(records)
-        return records
+        var result = RecordSet(errors: errors)
+        result.records.reserveCapacity(paths.count)
+        var learned: [SignatureCache.Entry] = []
+        for (slot, entries) in slots {
+            result.records.append(contentsOf: slot.records)
+            result.errors.append(contentsOf: slot.errors)
+            learned += entries
+        }
+        context.remember(learned)
+        result.errors += duplicateIDs(result.records)
+        let signed = Set(paths.map { RecordSignature.file(for: $0) })
+        result.orphanSignatures = signatureFiles.subtracting(signed).sorted().map { "\(displayPath)/\($0)" }
+        return result
     }
 
-    /// A small file's bytes, read with one open, fstat and read.
-    static func readFile(_ path: String) -> Data? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { return nil }
-        var data = Data(count: Int(info.st_size))
-        var total = 0
-        let complete = data.withUnsafeMutableBytes { buffer -> Bool in
-            while total < buffer.count {
-                let count = read(fd, buffer.baseAddress! + total, buffer.count - total)
-                if count < 0 && errno == EINTR { continue }
-                if count <= 0 { return false }
-                total += count
-            }
-            return true
-        }
-        return complete ? data : nil
-    }
-
-    private func checkUniqueIDs(_ records: [StoredRecord]) throws {
+    private func duplicateIDs(_ records: [StoredRecord]) -> [StoreError] {
         var seen: [String: String] = [:]
+        var errors: [StoreError] = []
         for stored in records {
             if let other = seen.updateValue(stored.path, forKey: stored.record.id) {
-                throw StoreError.malformed(path: stored.path, line: nil, column: nil,
-                                           detail: "record ID \"\(stored.record.id)\" is also used by \(other); give one of them a new \"id\" (and the same file name)")
-            }
-            if stored.record.checklist != id {
-                throw StoreError.malformed(path: stored.path, line: nil, column: nil,
-                                           detail: "\"checklist\" is \"\(stored.record.checklist)\" but the file is in checklist \"\(id)\"")
+                errors.append(.malformed(path: stored.path, line: nil, column: nil,
+                                         detail: "record ID \"\(stored.record.id)\" is also used by \(other); give one of them a new \"id\" (and the same file name)"))
             }
         }
+        return errors
     }
 
-    /// Relative paths of the record files, sorted.
-    func listRecordFiles() -> [String] {
+    /// Record files (`records/<folder>/<name>.json`) relative to the checklist folder, sorted. Symbolic links
+    /// are never followed; anything but a real folder or regular file where records lie is an error, and so
+    /// is a record outside an item folder. Names starting with `.` are never read.
+    func listRecordFiles(_ scope: Scope, errors: inout [StoreError], signatureFiles: inout Set<String>) -> [String] {
         var result: [String] = []
-        func walk(_ relative: String) {
-            let absolute = relative.isEmpty ? directory.path : directory.path + "/" + relative
-            guard let handle = opendir(absolute) else { return }
-            defer { closedir(handle) }
-            while let entry = readdir(handle) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+        let folders: [String]
+        switch scope {
+        case .all:
+            switch SafeFile.kind(of: recordsPath) {
+            case nil: return []
+            case .directory?: break
+            case let kind?:
+                errors.append(.notRegularFile(path: "\(displayPath)/records", kind: "\(kind.rawValue), not a folder"))
+                return []
+            }
+            var names: [String] = []
+            for (name, kind) in Self.entries(of: recordsPath) {
+                let shown = "\(displayPath)/records/\(name)"
+                switch kind {
+                case .directory: names.append(name)
+                case .regular where name.hasSuffix(".json"):
+                    errors.append(.malformed(path: shown, line: nil, column: nil,
+                                             detail: "a record lies in the folder of its item (records/ITEM/) or in records/checklist/, not in records/ itself"))
+                case .regular: continue
+                default: errors.append(.notRegularFile(path: shown, kind: kind.rawValue))
                 }
-                if name.hasPrefix(".") { continue }
-                let child = relative.isEmpty ? name : relative + "/" + name
-                var isDirectory = entry.pointee.d_type == UInt8(DT_DIR)
-                if entry.pointee.d_type == UInt8(DT_UNKNOWN) || entry.pointee.d_type == UInt8(DT_LNK) {
-                    var info = stat()
-                    isDirectory = stat(absolute + "/" + name, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-                }
-                if isDirectory {
-                    if relative.isEmpty && name == "attachments" { continue }
-                    walk(child)
-                } else if name.hasSuffix(".json") && !(relative.isEmpty && name == Checklist.fileName) {
-                    result.append(child)
+            }
+            folders = names
+        case .checklistRecords:
+            folders = [Self.checklistFolder]
+        case .item(let item):
+            folders = [Self.checklistFolder, item]
+        }
+        for folder in folders {
+            let absolute = recordsPath + "/" + folder
+            let shownFolder = "\(displayPath)/records/\(folder)"
+            switch SafeFile.kind(of: absolute) {
+            case nil: continue
+            case .directory?: break
+            case let kind?:
+                errors.append(.notRegularFile(path: shownFolder, kind: "\(kind.rawValue), not a folder"))
+                continue
+            }
+            for (name, kind) in Self.entries(of: absolute) {
+                let shown = "\(shownFolder)/\(name)"
+                switch kind {
+                case .regular where name.hasSuffix(".json"): result.append("records/\(folder)/\(name)")
+                case .regular where name.hasSuffix(".json.sig"): signatureFiles.insert("records/\(folder)/\(name)")
+                case .regular: continue  // anything else is not a record
+                case .directory:
+                    errors.append(.malformed(path: shown, line: nil, column: nil,
+                                             detail: "a folder inside an item's records folder; records lie directly in records/ITEM/"))
+                default:
+                    if name.hasSuffix(".json") || name.hasSuffix(".sig") { errors.append(.notRegularFile(path: shown, kind: kind.rawValue)) }
                 }
             }
         }
-        walk("")
         return result.sorted()
     }
 
-    /// Serializes writers of the checklist file (import, settings) across processes.
+    /// A folder's entries (names not starting with `.`) with their kinds as `lstat` sees them.
+    static func entries(of path: String) -> [(name: String, kind: SafeFile.Kind)] {
+        guard let handle = opendir(path) else { return [] }
+        defer { closedir(handle) }
+        var result: [(String, SafeFile.Kind)] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if name.hasPrefix(".") { continue }
+            let kind: SafeFile.Kind
+            switch Int32(entry.pointee.d_type) {
+            case Int32(DT_REG): kind = .regular
+            case Int32(DT_DIR): kind = .directory
+            case Int32(DT_LNK): kind = .symbolicLink
+            case Int32(DT_FIFO): kind = .fifo
+            case Int32(DT_CHR): kind = .characterDevice
+            case Int32(DT_BLK): kind = .blockDevice
+            case Int32(DT_SOCK): kind = .socket
+            default: kind = SafeFile.kind(of: path + "/" + name) ?? .other
+            }
+            result.append((name, kind))
+        }
+        return result
+    }
+
+    /// Serializes importers across processes (two imports at once would fork the item table).
     public func withLock<T>(_ body: () throws -> T) throws -> T {
-        let lockDirectory = workspace.cacheDirectory
-        try? FileManager.default.createDirectory(at: lockDirectory, withIntermediateDirectories: true)
+        let lockDirectory = try workspace.cacheDirectoryCreated()
         let path = lockDirectory.appendingPathComponent("\(id).lock").path
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { return try body() }
         defer { close(fd) }
         while flock(fd, LOCK_EX) != 0 && errno == EINTR {}

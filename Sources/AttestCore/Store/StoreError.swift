@@ -14,6 +14,10 @@ public enum StoreError: Error, LocalizedError, Sendable, Equatable {
     /// A record written by a newer attest.
     case newerSchema(path: String, version: String)
     case unreadable(path: String, detail: String)
+    /// A FIFO, device, socket, directory or symbolic link where attest reads only regular files.
+    case notRegularFile(path: String, kind: String)
+    /// A file past one of attest's size limits.
+    case tooLarge(path: String, what: String, size: Int, limit: Int)
     case writeFailed(path: String, detail: String)
     /// A record's file name was taken (two record IDs collided).
     case recordExists(path: String)
@@ -22,6 +26,8 @@ public enum StoreError: Error, LocalizedError, Sendable, Equatable {
     case unknownRecord(reference: String, suggestions: [String])
     case ambiguousRecord(reference: String, candidates: [String])
     case invalidInput(String)
+    /// Two import records follow the same predecessor: imports in two clones.
+    case importFork(paths: [String])
 
     public var errorDescription: String? {
         switch self {
@@ -41,6 +47,10 @@ public enum StoreError: Error, LocalizedError, Sendable, Equatable {
             return "\(path): error: schemaVersion \(version) is newer than this attest reads (\(Record.supportedMajor).x); upgrade attest"
         case .unreadable(let path, let detail):
             return "\(path): error: cannot read: \(detail); check that it exists and that you may read it (ls -l)"
+        case .notRegularFile(let path, let kind):
+            return "\(path): error: not a regular file (\(kind)); attest reads only regular files here: replace it with the file itself, or remove it"
+        case .tooLarge(let path, let what, let size, let limit):
+            return "\(path): error: \(size) bytes is over the limit of \(ByteCount.describe(limit)) for a \(what); this is not a file attest writes: remove it, or split it"
         case .writeFailed(let path, let detail):
             return "\(path): error: could not write: \(detail); nothing was recorded. \(Self.writeRemedy)"
         case .recordExists(let path):
@@ -55,13 +65,16 @@ public enum StoreError: Error, LocalizedError, Sendable, Equatable {
             return "error: \"\(reference)\" matches several records: \(candidates.joined(separator: ", ")); give more of the ID"
         case .invalidInput(let message):
             return "error: " + message
+        case .importFork(let paths):
+            return "\(paths.first ?? ""): error: the item table forked: \(paths.joined(separator: " and ")) follow the same import "
+                + "(imports in two clones); import the matrix again (attest import MATRIX --checklist ID) to resolve it: the new import follows both"
         }
     }
 
     /// What to check when a write fails.
     public static let writeRemedy = "Check free space (df -h), permissions and the file-size limit (ulimit -f), then run the command again"
 
-    static func location(_ path: String, _ line: Int?, _ column: Int?) -> String {
+    public static func location(_ path: String, _ line: Int?, _ column: Int?) -> String {
         guard let line else { return path }
         return "\(path):\(line):\(column ?? 1)"
     }
@@ -87,4 +100,13 @@ public struct IntegrityError: Error, LocalizedError, Sendable {
         + "(attest revoke EVIDENCE-ID --reason TEXT) and tick the item again with the original file; attest verify lists every damaged file"
 
     public var errorDescription: String? { (problems + [remedy]).joined(separator: "\n") }
+}
+
+/// "1 MiB", "128 MiB": how limits are named in messages.
+public enum ByteCount {
+    public static func describe(_ bytes: Int) -> String {
+        if bytes >= 1 << 20 && bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
+        if bytes >= 1 << 10 && bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
+        return "\(bytes) bytes"
+    }
 }

@@ -1,4 +1,9 @@
 public import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A directory with a `Checklists/` folder, usually a git repository.
 public struct Workspace: Sendable {
@@ -10,6 +15,74 @@ public struct Workspace: Sendable {
     public var reportsDirectory: URL { root.appendingPathComponent("Reports") }
     /// Caches and locks: never evidence, ignored by git.
     public var cacheDirectory: URL { root.appendingPathComponent(".attest") }
+    /// Temporary files of writes under way: a kill leaves them where git does not look.
+    public var temporaryDirectory: URL { cacheDirectory.appendingPathComponent("tmp") }
+
+    /// `.attest/`, created when missing; it must be a real folder (never a link that leads writes elsewhere).
+    public func cacheDirectoryCreated() throws -> URL {
+        try Self.realDirectory(cacheDirectory, display: ".attest")
+        return cacheDirectory
+    }
+
+    /// `.attest/tmp/`, created when missing, with files older than an hour (left by a killed write) removed.
+    public func temporaryDirectoryCreated() throws -> URL {
+        _ = try cacheDirectoryCreated()
+        try Self.realDirectory(temporaryDirectory, display: ".attest/tmp")
+        removeStaleTemporaryFiles()
+        return temporaryDirectory
+    }
+
+    /// Removes temporary files older than an hour: no write takes that long, so their writer was killed.
+    public func removeStaleTemporaryFiles(olderThan age: TimeInterval = 3600) {
+        let limit = Date().addingTimeInterval(-age)
+        for (name, kind) in ChecklistStore.entries(of: temporaryDirectory.path) where kind == .regular {
+            let path = temporaryDirectory.path + "/" + name
+            if let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date, modified < limit {
+                unlink(path)
+            }
+        }
+        // Names starting with "." are temporary files too.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporaryDirectory.path)) ?? [] where name.hasPrefix(".") {
+            let path = temporaryDirectory.path + "/" + name
+            if let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date, modified < limit {
+                unlink(path)
+            }
+        }
+    }
+
+    /// Checks that every folder from the workspace root down to `relative`'s folder under `base` that exists
+    /// is a real folder: `Checklists/`, `Checklists/<id>/` and below must never be links leading elsewhere.
+    public func requireRealDirectories(below base: URL, for relative: String) throws {
+        var current = root.path
+        let baseParts = base.path.hasPrefix(root.path + "/") ? base.path.dropFirst(root.path.count + 1).split(separator: "/") : []
+        let parts = baseParts + relative.split(separator: "/").dropLast()
+        var shown: [Substring] = []
+        for part in parts {
+            current += "/" + part
+            shown.append(part)
+            switch SafeFile.kind(of: current) {
+            case nil: return
+            case .directory?: continue
+            case let kind?:
+                throw StoreError.notRegularFile(path: shown.joined(separator: "/"), kind: "\(kind.rawValue) where a folder belongs; attest writes only into real folders")
+            }
+        }
+    }
+
+    static func realDirectory(_ url: URL, display: String) throws {
+        switch SafeFile.kind(of: url.path) {
+        case .directory?: return
+        case nil:
+            if mkdir(url.path, 0o755) != 0 && errno != EEXIST {
+                throw StoreError.writeFailed(path: display, detail: SafeFile.describe(errno: errno))
+            }
+            guard SafeFile.kind(of: url.path) == .directory else {
+                throw StoreError.notRegularFile(path: display, kind: "not a folder")
+            }
+        case let kind?:
+            throw StoreError.notRegularFile(path: display, kind: "\(kind.rawValue) where a folder belongs; remove it")
+        }
+    }
 
     /// Finds the workspace: `explicit` when given, else the current directory or the nearest parent
     /// with a `Checklists/` folder (as git finds `.git`).
@@ -29,48 +102,66 @@ public struct Workspace: Sendable {
         throw StoreError.noWorkspace(start: start.path)
     }
 
-    /// Creates `Checklists/`, `Reports/` and a `.gitignore` line for `.attest/`; returns what it created.
+    /// Creates `Checklists/`, `Reports/`, a `.gitignore` line for `.attest/` and `.gitattributes` lines that keep
+    /// git from rewriting bytes that hashes and signatures cover; returns what it created. A failure removes
+    /// the folders it made.
     @discardableResult
     public static func initialize(at root: URL) throws -> [String] {
         var created: [String] = []
-        let fileManager = FileManager.default
-        for folder in ["Checklists", "Reports"] {
-            let url = root.appendingPathComponent(folder)
-            if !isDirectory(url) {
-                do {
-                    try fileManager.createDirectory(at: url, withIntermediateDirectories: true)
-                } catch {
-                    throw StoreError.writeFailed(path: url.path, detail: error.localizedDescription)
+        var madeFolders: [URL] = []
+        do {
+            for folder in ["Checklists", "Reports"] {
+                let url = root.appendingPathComponent(folder)
+                if SafeFile.kind(of: url.path) != .directory {
+                    madeFolders += AtomicFile.missingAncestors(of: url)
+                    try realDirectory(url, display: folder + "/")
+                    created.append(folder + "/")
                 }
-                created.append(folder + "/")
             }
-        }
-        let gitignore = root.appendingPathComponent(".gitignore")
-        let existing = (try? String(contentsOf: gitignore, encoding: .utf8)) ?? ""
-        let lines = existing.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-        if !lines.contains(where: { [".attest", ".attest/", "/.attest", "/.attest/"].contains($0) }) {
-            var text = existing
-            if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
-            text += "# attest: caches and locks, never evidence\n.attest/\n"
-            try AtomicFile.write(Data(text.utf8), to: gitignore, mode: .replace, displayPath: ".gitignore")
-            created.append(".gitignore (.attest/)")
+            if try appendMissingLines(to: root.appendingPathComponent(".gitignore"), display: ".gitignore",
+                                      lines: ["# attest: caches, locks and temporary files, never evidence", ".attest/"],
+                                      present: { [".attest", ".attest/", "/.attest", "/.attest/"].contains($0) }) {
+                created.append(".gitignore (.attest/)")
+            }
+            if try appendMissingLines(to: root.appendingPathComponent(".gitattributes"), display: ".gitattributes",
+                                      lines: ["# attest: hashes and signatures cover these bytes; git must never convert them",
+                                              "Checklists/** -text", "allowed_signers -text"],
+                                      present: { $0.hasPrefix("Checklists/** ") && $0.contains("-text") }) {
+                created.append(".gitattributes (Checklists/** -text)")
+            }
+        } catch {
+            AtomicFile.removeFolders(madeFolders)
+            throw error
         }
         return created
+    }
+
+    /// Appends `lines` to a text file unless a line of it passes `present`; true when it wrote.
+    private static func appendMissingLines(to url: URL, display: String, lines: [String], present: (String) -> Bool) throws -> Bool {
+        let existing = SafeFile.kind(of: url.path) == nil ? "" : String(decoding: try SafeFile.read(url.path, display: display, limit: 1 << 20), as: UTF8.self)
+        if existing.split(whereSeparator: \.isNewline).contains(where: { present($0.trimmingCharacters(in: .whitespaces)) }) { return false }
+        var text = existing
+        if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
+        text += lines.joined(separator: "\n") + "\n"
+        try AtomicFile.write(Data(text.utf8), to: url, mode: .replace, displayPath: display)
+        return true
     }
 
     /// The checklist IDs present, sorted.
     public func checklistIDs() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: checklistsDirectory.path)) ?? []
         return names.filter {
-            Checklist.isValidID($0)
-                && FileManager.default.fileExists(atPath: checklistsDirectory.appendingPathComponent("\($0)/\(Checklist.fileName)").path)
+            Identifier.isChecklistID($0)
+                && SafeFile.kind(of: checklistsDirectory.path + "/" + $0) == .directory
         }.sorted()
     }
 
     /// The checklist a command acts on: the one named, or the only one.
     public func resolveChecklist(_ id: String?) throws -> String {
+        if let problem = checklistFolderProblems().first { throw problem }
         let known = checklistIDs()
         if let id {
+            guard Identifier.isChecklistID(id) else { throw StoreError.invalidChecklistID(id) }
             guard known.contains(id) else { throw StoreError.unknownChecklist(id: id, known: known) }
             return id
         }
@@ -81,14 +172,27 @@ public struct Workspace: Sendable {
         }
     }
 
+    /// Entries of `Checklists/` that are not real folders: a link there could lead every read and write elsewhere.
+    public func checklistFolderProblems() -> [StoreError] {
+        ChecklistStore.entries(of: checklistsDirectory.path).compactMap { name, kind in
+            kind == .directory || (kind == .regular && !Identifier.isChecklistID(name)) ? nil
+                : StoreError.notRegularFile(path: "Checklists/\(name)", kind: "\(kind.rawValue) where a checklist folder belongs")
+        }
+    }
+
     /// The checklists a command that may take them all acts on.
     public func resolveChecklists(_ id: String?) throws -> [String] {
+        if let problem = checklistFolderProblems().first { throw problem }
+        if SafeFile.kind(of: checklistsDirectory.path) != .directory {
+            throw StoreError.notRegularFile(path: "Checklists", kind: "not a real folder")
+        }
         if let id { return [try resolveChecklist(id)] }
         let known = checklistIDs()
         guard !known.isEmpty else { throw StoreError.noChecklist(workspace: root.path) }
         return known
     }
 
+    /// The store of a checklist whose ID passed `Identifier.isChecklistID`.
     public func store(for id: String) -> ChecklistStore { ChecklistStore(workspace: self, id: id) }
 
     static func isDirectory(_ url: URL) -> Bool {

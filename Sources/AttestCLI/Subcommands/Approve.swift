@@ -1,0 +1,32 @@
+import ArgumentParser
+import AttestCore
+
+struct Approve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Co-sign a waiver or not-applicable mark as the approver it names.",
+        discussion: """
+            Writes a signed approval record that binds the SHA-256 of the approved record: where the checklist \
+            requires signatures, a waiver or not-applicable mark counts only once the person in its approvedBy \
+            approved it. The approver signs with their own key and is never the mark's author. There is no \
+            "reject": revoke the waiver instead.
+
+            Examples:
+              attest approve wv-20261127T120904Z-ed30f4b3 --by ciso@example.com --key ~/.ssh/id_ed25519
+              attest approve ed30f4b3                       (any unambiguous part of the ID; key from git's user.signingkey)
+            """)
+
+    @Argument(help: ArgumentHelp("The waiver's or not-applicable mark's record ID, or an unambiguous part of it.", valueName: "RECORD-ID"))
+    var record: String
+
+    @OptionGroup var location: WorkspaceOptions
+    @OptionGroup var actor: ActorOptions
+    @OptionGroup var signing: SigningOptions
+
+    func run() throws {
+        let ledger = try location.ledger()
+        let (approval, path) = try Recorder(ledger: ledger, signer: try signing.signer(for: ledger, always: true))
+            .approve(record, by: actor.actor(in: ledger.store.workspace))
+        guard case .approval(let body) = approval.body else { return }
+        Console.print("Approved \(body.target) (\(approval.item ?? "")) by \(approval.by), binding sha256 \(body.sha256): \(path)")
+    }
+}

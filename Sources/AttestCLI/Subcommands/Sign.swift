@@ -1,0 +1,32 @@
+import ArgumentParser
+import AttestCore
+
+struct Sign: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Sign records written earlier, as their author (a new .sig beside each; the record unchanged).",
+        discussion: """
+            So that a team can turn signing on without re-ticking: each record's own `by` signs its exact bytes \
+            with their key, which allowed_signers must list for them. A record that has a signature already is \
+            refused (signatures are never replaced).
+
+            Examples:
+              attest sign ev-20261127T120904Z-230fb8ac --key ~/.ssh/id_ed25519
+              attest sign 230fb8ac 8488d6f3                 (several at once; key from git's user.signingkey)
+            """)
+
+    @Argument(help: ArgumentHelp("Record IDs, or unambiguous parts of them.", valueName: "RECORD-ID"))
+    var records: [String]
+
+    @OptionGroup var location: WorkspaceOptions
+    @OptionGroup var signing: SigningOptions
+
+    func validate() throws {
+        if records.isEmpty { throw ValidationError("name the records to sign: attest sign RECORD-ID…") }
+    }
+
+    func run() throws {
+        let ledger = try location.ledger()
+        let written = try Recorder(ledger: ledger, signer: try signing.signer(for: ledger, always: true)).sign(records)
+        for path in written { Console.print("Signed: \(path)") }
+    }
+}

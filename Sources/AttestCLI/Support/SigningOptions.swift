@@ -1,0 +1,26 @@
+import ArgumentParser
+import AttestCore
+import Foundation
+
+/// `--sign` and `--key`: every command that writes a record signs it with the person's SSH key when asked,
+/// and always once the checklist requires signatures.
+struct SigningOptions: ParsableArguments {
+    @Flag(help: "Sign the record with your SSH key (ssh-keygen -Y sign); the default once signatures are required.")
+    var sign = false
+
+    @Option(help: ArgumentHelp(
+        "The SSH key to sign with: a private key, or a public key whose private half is in ssh-agent "
+            + "(default: git's user.signingkey when gpg.format is ssh).", valueName: "PATH"))
+    var key: String?
+
+    /// The signer for a command that writes records into `ledger`'s checklist: nil when neither asked nor required.
+    func signer(for ledger: Ledger, always: Bool = false) throws -> RecordSigner? {
+        guard sign || key != nil || always || ledger.checklist.settings.signaturesRequired else { return nil }
+        return try signer(in: ledger.store.workspace, allowedSigners: ledger.signatures.allowedSigners)
+    }
+
+    /// The signer in a workspace, whatever its checklists require.
+    func signer(in workspace: Workspace, allowedSigners: AllowedSigners) throws -> RecordSigner {
+        RecordSigner(key: try SigningKey.resolve(explicit: key, in: workspace.root), allowedSigners: allowedSigners)
+    }
+}
