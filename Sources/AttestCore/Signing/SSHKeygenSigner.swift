@@ -27,7 +27,8 @@ public struct SSHKeygenSigner: Sendable {
     /// - Parameters:
     ///   - principal: who signs (a record's `by`); the key must be listed for it in `allowedSigners`.
     ///   - time: when the signature must count (a record's `recordedAt`).
-    ///   - scratchDirectory: where the temporary files go (the same file system as the result, not /tmp).
+    ///   - scratchDirectory: where the temporary files go: the workspace's `.attest/tmp/` (whose stale files
+    ///     `Workspace.temporaryDirectoryCreated()` removes), so that a kill leaves nothing git shows.
     public func sign(_ bytes: Data, namespace: String, as principal: String, key: SigningKey, allowedSigners: AllowedSigners,
                      at time: Date, scratchDirectory: URL) throws -> Data {
         let publicKey = try key.publicKey()
