@@ -28,5 +28,6 @@ struct Init: ParsableCommand {
             Console.print("Initialized attest workspace in \(root.standardizedFileURL.path.visible): created \(created.joined(separator: ", ")).")
         }
         Console.print("Next: attest import MATRIX --checklist ID")
+        Console.print("To sign records with SSH keys: attest signers add EMAIL ~/.ssh/id_ed25519.pub, then commit allowed_signers")
     }
 }

@@ -54,7 +54,7 @@ struct AddSigner: ParsableCommand {
         let key = try SigningKey.fromOption(keyFile).publicKey()
         let entry = try AllowedSigners.append(
             principal: email, key: key, to: root.root.appendingPathComponent(AllowedSigners.fileName),
-            lockDirectory: root.cacheDirectory)
+            lockDirectory: root.cacheDirectoryCreated(), temporaryDirectory: root.temporaryDirectoryCreated())
         Console.print("Added \(email) (\(key)) to allowed_signers, line \(entry.line).")
         Console.print("Next: git add allowed_signers && git commit -m \"\(email) may sign\"")
     }

@@ -143,24 +143,9 @@ enum DateArgument {
 /// Who is acting when `--by` is not given.
 enum Identity {
     static func current(in directory: URL?) -> String {
-        if let email = gitEmail(in: directory), !email.isEmpty { return email }
+        if let email = GitConfig.value("user.email", in: directory) { return email }
         let environment = ProcessInfo.processInfo.environment
         if let user = environment["USER"] ?? environment["LOGNAME"], !user.isEmpty { return user }
         return NSUserName().isEmpty ? "unknown" : NSUserName()
-    }
-
-    private static func gitEmail(in directory: URL?) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "config", "user.email"]
-        if let directory { process.currentDirectoryURL = directory }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -35,17 +35,11 @@ extension AllowedSigners {
     /// file so that two `signers add` at once do not lose a line.
     @discardableResult
     public static func append(principal: String, key: SSHPublicKey, to url: URL, displayPath: String = fileName,
-                              lockDirectory: URL? = nil) throws -> Entry {
+                              lockDirectory: URL? = nil, temporaryDirectory: URL? = nil) throws -> Entry {
         try checkPrincipal(principal)
         let lock = try lockDirectory.map { try FileLock(directory: $0, name: "allowed_signers.lock") }
         defer { lock?.release() }
-        let existing: Data
-        if FileManager.default.fileExists(atPath: url.path) {
-            _ = try load(from: url, displayPath: displayPath)
-            existing = (try? Data(contentsOf: url)) ?? Data()
-        } else {
-            existing = Data()
-        }
+        let existing = try read(from: url, displayPath: displayPath) ?? Data()
         let current = try AllowedSigners(parsing: existing, path: displayPath)
         if let duplicate = current.entries.first(where: { $0.key == key && $0.lists(principal: principal) }) {
             throw SigningError.duplicateSigner(principal: principal, key: key.description, line: duplicate.line)
@@ -54,7 +48,7 @@ extension AllowedSigners {
         if let last = updated.last, last != 0x0A { updated.append(0x0A) }
         updated.append(contentsOf: Array((line(principal: principal, key: key) + "\n").utf8))
         let parsed = try AllowedSigners(parsing: updated, path: displayPath)
-        try AtomicFile.write(updated, to: url, mode: .replace, displayPath: displayPath)
+        try AtomicFile.write(updated, to: url, mode: .replace, displayPath: displayPath, temporaryDirectory: temporaryDirectory)
         return parsed.entries[parsed.entries.count - 1]
     }
 }

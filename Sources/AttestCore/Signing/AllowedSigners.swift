@@ -74,21 +74,29 @@ public struct AllowedSigners: Sendable {
 
     /// Reads the file at `url`; a missing file is an empty list (nobody may sign yet).
     public static func load(from url: URL, displayPath: String = AllowedSigners.fileName) throws -> AllowedSigners {
-        guard FileManager.default.fileExists(atPath: url.path) else { return AllowedSigners(entries: []) }
-        let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
-        if let size = attributes?[.size] as? Int, size > maximumSize {
-            throw SigningError.allowedSignersTooLarge(path: displayPath, limit: maximumSize)
-        }
-        guard attributes?[.type] as? FileAttributeType == .typeRegular else {
-            throw SigningError.allowedSignersUnreadable(path: displayPath, detail: "not a regular file")
-        }
-        let data: Data
+        try AllowedSigners(parsing: read(from: url, displayPath: displayPath) ?? Data(), path: displayPath)
+    }
+
+    /// The file's bytes, nil when it does not exist; refused when it is not a regular file or too large.
+    static func read(from url: URL, displayPath: String) throws -> Data? {
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let attributes: [FileAttributeKey: Any]
         do {
-            data = try Data(contentsOf: url)
+            attributes = try FileManager.default.attributesOfItem(atPath: url.path)
         } catch {
             throw SigningError.allowedSignersUnreadable(path: displayPath, detail: error.localizedDescription)
         }
-        return try AllowedSigners(parsing: data, path: displayPath)
+        guard attributes[.type] as? FileAttributeType == .typeRegular else {
+            throw SigningError.allowedSignersUnreadable(path: displayPath, detail: "not a regular file")
+        }
+        if let size = attributes[.size] as? Int, size > maximumSize {
+            throw SigningError.allowedSignersTooLarge(path: displayPath, limit: maximumSize)
+        }
+        do {
+            return try Data(contentsOf: url)
+        } catch {
+            throw SigningError.allowedSignersUnreadable(path: displayPath, detail: error.localizedDescription)
+        }
     }
 
     // MARK: - One line

@@ -11,14 +11,24 @@ import Glibc
 public struct SSHKeygenSigner: Sendable {
     /// The program to run; nil looks `ssh-keygen` up on `PATH`.
     public var executable: String?
+    /// Variables set for ssh-keygen on top of attest's own environment (`SSH_AUTH_SOCK` in tests).
+    public var environment: [String: String]
 
-    public init(executable: String? = nil) { self.executable = executable }
+    /// How the temporary files start (`.attest-sign-<UUID>`, `.sig`, `.pub`): a kill -9 mid-signing can leave
+    /// them behind, and a later writing command may remove untracked ones.
+    public static let scratchPrefix = ".attest-sign-"
+
+    public init(executable: String? = nil, environment: [String: String] = [:]) {
+        self.executable = executable
+        self.environment = environment
+    }
 
     /// The armored signature (the `.sig` file's bytes) of `bytes`.
     /// - Parameters:
     ///   - principal: who signs (a record's `by`); the key must be listed for it in `allowedSigners`.
     ///   - time: when the signature must count (a record's `recordedAt`).
-    ///   - scratchDirectory: where the temporary files go (the same file system as the result, not /tmp).
+    ///   - scratchDirectory: where the temporary files go: the workspace's `.attest/tmp/` (whose stale files
+    ///     `Workspace.temporaryDirectoryCreated()` removes), so that a kill leaves nothing git shows.
     public func sign(_ bytes: Data, namespace: String, as principal: String, key: SigningKey, allowedSigners: AllowedSigners,
                      at time: Date, scratchDirectory: URL) throws -> Data {
         let publicKey = try key.publicKey()
@@ -27,7 +37,7 @@ public struct SSHKeygenSigner: Sendable {
         }
         guard let program = executable ?? Self.findOnPath("ssh-keygen") else { throw SigningError.sshKeygenMissing }
 
-        let base = scratchDirectory.appendingPathComponent(".attest-sign-\(UUID().uuidString)").path
+        let base = scratchDirectory.appendingPathComponent(Self.scratchPrefix + UUID().uuidString).path
         var scratch = [base, base + ".sig"]
         defer { for path in scratch { unlink(path) } }
         let keyPath: String
@@ -41,7 +51,7 @@ public struct SSHKeygenSigner: Sendable {
         }
         try Self.writeScratch(bytes, to: base)
 
-        let outcome = try Self.run(program, ["-Y", "sign", "-q", "-n", namespace, "-f", keyPath, base])
+        let outcome = try Self.run(program, ["-Y", "sign", "-q", "-n", namespace, "-f", keyPath, base], environment: environment)
         guard outcome.status == 0 else {
             throw Self.interpret(outcome.standardError, keyPath: keyPath, key: key)
         }
@@ -59,7 +69,8 @@ public struct SSHKeygenSigner: Sendable {
     static func interpret(_ standardError: String, keyPath: String, key: SigningKey) -> SigningError {
         let lines = standardError.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let text = lines.joined(separator: "; ")
-        if text.localizedCaseInsensitiveContains("passphrase") {
+        // With a terminal, ssh-keygen asked: a passphrase complaint then means a wrong one, and its words say so.
+        if text.localizedCaseInsensitiveContains("passphrase") && !hasTerminal {
             return .passphraseNeeded(path: keyPath)
         }
         if text.contains("No such file") {
@@ -95,21 +106,21 @@ public struct SSHKeygenSigner: Sendable {
 
     /// Runs the program and collects its standard error. Without a terminal, standard input is /dev/null and
     /// askpass helpers are off, so that a passphrase prompt fails at once instead of hanging.
-    static func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, standardError: String) {
+    static func run(_ program: String, _ arguments: [String], environment extra: [String: String]) throws -> (status: Int32, standardError: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
+        var environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
         if !hasTerminal {
             process.standardInput = FileHandle.nullDevice
-            var environment = ProcessInfo.processInfo.environment
             environment["SSH_ASKPASS_REQUIRE"] = "never"
             environment.removeValue(forKey: "SSH_ASKPASS")
             environment.removeValue(forKey: "DISPLAY")
-            process.environment = environment
         }
+        process.environment = environment
         do {
             try process.run()
         } catch {

@@ -44,24 +44,21 @@ public enum SSHTime {
     }
 
     /// `-Overify-time` of an instant: `YYYYMMDDHHMMSSZ`, truncated to the second.
-    public static func verifyTime(_ date: Date) -> String {
-        let seconds = seconds(date)
-        let days = Int(floorDivide(seconds, 86_400))
-        let rest = Int(seconds - Int64(days) * 86_400)
-        let (year, month, day) = civil(fromDays: days)
-        return String(format: "%04d%02d%02d%02d%02d%02dZ", year, month, day, rest / 3600, rest / 60 % 60, rest % 60)
-    }
+    public static func verifyTime(_ date: Date) -> String { format(date, "%04d%02d%02d%02d%02d%02dZ") }
 
     /// An instant truncated to the whole second, as ssh-keygen compares times.
     static func seconds(_ date: Date) -> Int64 { Int64(date.timeIntervalSince1970.rounded(.down)) }
 
-    /// `2026-11-27T14:30:00Z`
-    public static func display(_ date: Date) -> String {
+    /// `2026-11-27T14:30:00Z`: how attest shows a validity time.
+    public static func display(_ date: Date) -> String { format(date, "%04d-%02d-%02dT%02d:%02d:%02dZ") }
+
+    /// Year, month, day, hour, minute and second (UTC) through a format with six integers.
+    private static func format(_ date: Date, _ pattern: String) -> String {
         let seconds = seconds(date)
         let days = Int(floorDivide(seconds, 86_400))
         let rest = Int(seconds - Int64(days) * 86_400)
         let (year, month, day) = civil(fromDays: days)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", year, month, day, rest / 3600, rest / 60 % 60, rest % 60)
+        return String(format: pattern, year, month, day, rest / 3600, rest / 60 % 60, rest % 60)
     }
 
     private static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }

@@ -14,22 +14,25 @@ final class SSHKeygenFixture: @unchecked Sendable {
     static let shared: SSHKeygenFixture = try! SSHKeygenFixture()
 
     enum KeyType: String, CaseIterable, Sendable, CustomTestStringConvertible {
-        case ed25519, ecdsa256, ecdsa384, rsa3072
+        case ed25519, ecdsa256, ecdsa384, ecdsa521, rsa3072, rsa1024
 
         var arguments: [String] {
             switch self {
             case .ed25519: ["-t", "ed25519"]
             case .ecdsa256: ["-t", "ecdsa", "-b", "256"]
             case .ecdsa384: ["-t", "ecdsa", "-b", "384"]
+            case .ecdsa521: ["-t", "ecdsa", "-b", "521"]
             case .rsa3072: ["-t", "rsa", "-b", "3072"]
+            // OpenSSH's smallest RSA key; swift-crypto takes it only through its "unsafe" DER initializer.
+            case .rsa1024: ["-t", "rsa", "-b", "1024"]
             }
         }
 
         var label: String {
             switch self {
             case .ed25519: "ED25519"
-            case .ecdsa256, .ecdsa384: "ECDSA"
-            case .rsa3072: "RSA"
+            case .ecdsa256, .ecdsa384, .ecdsa521: "ECDSA"
+            case .rsa3072, .rsa1024: "RSA"
             }
         }
 
