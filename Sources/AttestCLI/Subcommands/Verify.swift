@@ -85,14 +85,16 @@ struct Verify: ParsableCommand {
                 + "restore the files from git, or record corrections (attest revoke, attest tick, attest import)")
         }
         let inputErrors = audits.flatMap { $0.inputErrors }
-        if !inputErrors.isEmpty { throw ExitCode(2) }
+        if !inputErrors.isEmpty {
+            if output.json { throw ExitCode(2) }
+            throw InputErrors(messages: inputErrors)  // every file that could not be read, each named, on standard error
+        }
     }
 
     private func printText(_ audit: LedgerAudit) {
         Console.print("\(audit.checklist): \(audit.recordCount) records read, \(audit.attachmentCount) attachments and "
             + "\(audit.sourceCount) source\(audit.sourceCount == 1 ? "" : "s") re-hashed")
         for line in audit.problems { Console.print("  " + Console.paint("FAIL", .red) + " \(line.visible)") }
-        for line in audit.inputErrors { Console.print("  " + Console.paint("ERROR", .red) + " \(line.visible)") }
         for line in audit.warnings { Console.print("  " + Console.paint("warning", .yellow) + " \(line.visible)") }
         for line in audit.notes { Console.print("  note: \(line)") }
         for reference in audit.unchecked { Console.print("  not checked locally: \(reference.visible)") }
@@ -108,5 +110,8 @@ struct Verify: ParsableCommand {
                 + (audit.digestMatches.map { $0 ? " (matches)" : " (DOES NOT MATCH)" } ?? ""))
         }
         if audit.problems.isEmpty && audit.inputErrors.isEmpty { Console.print("  " + Console.paint("OK", .green)) }
+        if !audit.inputErrors.isEmpty {
+            Console.print("  " + Console.paint("ERROR", .red) + " \(audit.inputErrors.count) file\(audit.inputErrors.count == 1 ? "" : "s") could not be read (listed on standard error)")
+        }
     }
 }

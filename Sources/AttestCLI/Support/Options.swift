@@ -64,7 +64,7 @@ struct WorkspaceOptions: ParsableArguments {
             }
         }
         if results.isEmpty && !git.audit.problems.isEmpty { throw IntegrityError(problems: git.audit.problems) }
-        let inputErrors = loadErrors + results.flatMap(\.audit.inputErrors)
+        let inputErrors = loadErrors + results.flatMap(\.inputErrors)
         if !inputErrors.isEmpty && results.allSatisfy({ $0.integrityProblems.isEmpty }) && git.audit.problems.isEmpty {
             throw InputErrors(messages: inputErrors)
         }
@@ -79,9 +79,20 @@ struct AuditedState {
     var audit: LedgerAudit
     var state: ChecklistState
 
-    /// Integrity failures: the audit's and every broken item's.
+    /// Integrity failures: the audit's and every broken item's whose stored files are there but altered or missing.
     var integrityProblems: [String] {
-        audit.problems + state.broken.map { "\(state.checklist.id) \($0.item.id): \($0.explanation(checklist: state.checklist.id).missing)" }
+        audit.problems + state.broken.filter { !$0.brokenOnlyByLinks }
+            .map { "\(state.checklist.id) \($0.item.id): \($0.explanation(checklist: state.checklist.id).missing)" }
+    }
+
+    /// Input errors: a link or device where a stored attachment belongs (exit 2, not 3).
+    var inputErrors: [String] {
+        audit.inputErrors + state.broken.filter(\.brokenOnlyByLinks).flatMap { item in
+            item.evidence.flatMap(\.damagedAttachments).map {
+                "\(state.checklist.id) \(item.item.id): attachment \($0.attachment.name) (\($0.attachment.sha256.prefix(12))) is \($0.check.problem); "
+                    + "replace it with the file itself (attest verify names its path)"
+            }
+        }
     }
 }
 

@@ -70,6 +70,15 @@ public struct ItemState: Sendable {
     public var validEvidence: [EvidenceState] { evidence.filter { $0.standing == .valid } }
     public var latestEvidence: EvidenceState? { evidence.last { $0.standing != .revoked } }
 
+    /// Broken only because a stored attachment is a link or device rather than a file (an input error, not a change).
+    public var brokenOnlyByLinks: Bool {
+        let damage = evidence.flatMap(\.damagedAttachments)
+        return status == .broken && !damage.isEmpty && damage.allSatisfy {
+            if case .notRegularFile = $0.check { return true }
+            return false
+        }
+    }
+
     /// Blocks the gate: required, not retired, not satisfied.
     public var blocks: Bool { required && !status.isSatisfied }
 
