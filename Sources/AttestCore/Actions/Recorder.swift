@@ -90,6 +90,8 @@ public struct Recorder: Sendable {
         var created: [URL] = []
         do {
             for file in input.files {
+                // attachments/ and its folders must be real: a link there would carry the copy out of the workspace.
+                try store.workspace.requireRealDirectories(below: store.directory, for: "attachments/sha256/00/file")
                 let stored = try store.attachments.store(fileAt: file.path, displayName: file.displayName)
                 if stored.created { created.append(store.attachments.url(for: stored.sha256)) }
                 let type = MediaType.detect(fileAt: store.attachments.url(for: stored.sha256).path, fileName: file.displayName)

@@ -72,6 +72,15 @@ public struct AttachmentStore: Sendable {
             throw StoreError.writeFailed(path: displayPath, detail: "\(error)")
         }
         let final = url(for: result.sha256)
+        // Every folder down to the stored file must be real: a link there would carry the copy elsewhere.
+        var folder = directory
+        for part in ["sha256", String(result.sha256.prefix(2))] {
+            folder.appendPathComponent(part)
+            if let kind = SafeFile.kind(of: folder.path), kind != .directory {
+                throw StoreError.notRegularFile(path: "\(displayPath)/\(folder.path.dropFirst(directory.path.count + 1))",
+                                                kind: "\(kind.rawValue) where a folder of the attachment store belongs")
+            }
+        }
         do {
             try FileManager.default.createDirectory(at: final.deletingLastPathComponent(), withIntermediateDirectories: true)
         } catch {
