@@ -116,6 +116,31 @@ public enum Timestamp {
     /// Parses a stored instant (any RFC 3339 form, or a bare day as its start).
     public static func parseInstant(_ text: String) -> Date? { parse(text)?.start }
 
+    /// An instant in a record: only the form the schemas state,
+    /// `^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2}))?$`
+    /// (RFC 3339 also allows a space or lower-case `t` and `z`, which no schema validator would accept).
+    public static func parseRecordInstant(_ text: String) -> Date? {
+        isRecordInstant(Array(text.utf8)) ? parseInstant(text) : nil
+    }
+
+    static func isRecordInstant(_ bytes: [UInt8]) -> Bool {
+        func digits(_ range: Range<Int>) -> Bool { range.upperBound <= bytes.count && bytes[range].allSatisfy { (48...57).contains($0) } }
+        func byte(_ index: Int, _ value: Character) -> Bool { index < bytes.count && bytes[index] == value.asciiValue! }
+        guard digits(0..<4), byte(4, "-"), digits(5..<7), byte(7, "-"), digits(8..<10) else { return false }
+        if bytes.count == 10 { return true }
+        guard byte(10, "T"), digits(11..<13), byte(13, ":"), digits(14..<16), byte(16, ":"), digits(17..<19) else { return false }
+        var index = 19
+        if byte(index, ".") {
+            index += 1
+            let start = index
+            while index < bytes.count, (48...57).contains(bytes[index]) { index += 1 }
+            if index == start { return false }
+        }
+        if byte(index, "Z") { return index + 1 == bytes.count }
+        guard byte(index, "+") || byte(index, "-") else { return false }
+        return digits((index + 1)..<(index + 3)) && byte(index + 3, ":") && digits((index + 4)..<(index + 6)) && index + 6 == bytes.count
+    }
+
     /// `2026-11-27T10:15:00.250Z`: the form every record stores (UTC, milliseconds). It writes only what
     /// `parse` reads back, and what it wrote formats the same once read back:
     /// - the instant is rounded to the nearest millisecond (a Double holds an instant of year 2245 only to

@@ -192,7 +192,7 @@ public struct FastRecordReader {
     }
 
     private mutating func date() -> Date? {
-        string().flatMap(Timestamp.parseInstant)
+        string().flatMap(Timestamp.parseRecordInstant)
     }
 
     /// A JSON string; nil on a raw control character, a bad escape or an unpaired surrogate.

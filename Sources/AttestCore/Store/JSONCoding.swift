@@ -17,7 +17,7 @@ public enum JSONCoding {
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
-            guard let date = Timestamp.parseInstant(text) else {
+            guard let date = Timestamp.parseRecordInstant(text) else {
                 throw DecodingError.dataCorruptedError(
                     in: container, debugDescription: Timestamp.isOutsideRange(text)
                         ? "\"\(text.visible)\" is outside \(Timestamp.rangeDescription)"
