@@ -3,6 +3,8 @@ import AttestCore
 import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// `attest`: a provider's RACI matrix becomes the customer's checklist, with evidence, reports and a CI gate.
@@ -51,11 +53,11 @@ public struct AttestCommand: ParsableCommand {
             if let examples = HelpExamples.section(for: name) { text += "\n\n" + examples }
             Console.print(text)
             Console.flush()
-            Glibc.exit(0)
+            Platform.exit(0)
         case .unknownSubcommand(let typed, let suggestion):
             Console.error("error: attest has no command '\(typed)'." + (suggestion.map { " Did you mean '\($0)'?" } ?? "")
                 + "\nUsage: " + usageString(for: self) + "\n  See 'attest --help' for the commands.")
-            Glibc.exit(2)
+            Platform.exit(2)
         case .parse:
             break
         }
@@ -66,7 +68,7 @@ public struct AttestCommand: ParsableCommand {
             if exitCode(for: error) == .success { exit(withError: error) }
             Console.error(fullMessage(for: error))
             Console.flush()
-            Glibc.exit(2)
+            Platform.exit(2)
         }
         var running = command
         do {
@@ -74,27 +76,27 @@ public struct AttestCommand: ParsableCommand {
             Console.flush()
         } catch let code as ExitCode {
             Console.flush()
-            Glibc.exit(code.rawValue)
+            Platform.exit(code.rawValue)
         } catch let error as ValidationError {
             // Thrown while running (a date, a missing option): the subcommand's usage, not the top level's.
             Console.flush()
             let name = type(of: command)._commandName
             Console.error("Error: \(error.message)\nUsage: " + usageString(for: type(of: command))
                 + "\n  See 'attest \(name) --help' for options and examples.")
-            Glibc.exit(2)
+            Platform.exit(2)
         } catch let error as IntegrityError {
             Console.flush()
             Console.integrityFailure(error.errorDescription ?? "")
-            Glibc.exit(3)
+            Platform.exit(3)
         } catch let error as any LocalizedError {
             Console.flush()
             Console.error(error.errorDescription ?? "\(error)")
-            Glibc.exit(2)
+            Platform.exit(2)
         } catch {
             Console.flush()
             if exitCode(for: error) == .success { exit(withError: error) }
             Console.error(fullMessage(for: error))
-            Glibc.exit(2)
+            Platform.exit(2)
         }
     }
 }

@@ -2,6 +2,8 @@ import AttestCore
 import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Output: stdout for results, stderr for diagnostics; colour only on a terminal and never with NO_COLOR.

@@ -1,6 +1,8 @@
 public import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Signs bytes with `ssh-keygen -Y sign -n NAMESPACE -f KEY`, so that keys in ssh-agent and on security

@@ -1,6 +1,8 @@
 public import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// The checklist's content-addressed store: `attachments/sha256/ab/abcdef…`, one file per content,
@@ -175,8 +177,8 @@ public struct AttachmentStore: Sendable {
         guard kind == .regular else { return (.notRegularFile(kind: kind.rawValue), nil) }
         let entry = CacheEntry(
             size: Int64(info.st_size),
-            mtime: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
-            ctime: Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec),
+            mtime: Platform.changeTimes(info).modified,
+            ctime: Platform.changeTimes(info).changed,
             inode: UInt64(info.st_ino))
         if let cached, cached == entry { return (.intact, entry) }
         // Opened without following links and without blocking, in case it was swapped since the lstat.

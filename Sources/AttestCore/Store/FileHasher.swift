@@ -2,6 +2,8 @@ import Crypto
 public import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// SHA-256 of files and bytes, streamed in 1 MiB blocks.

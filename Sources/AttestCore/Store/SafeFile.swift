@@ -89,7 +89,7 @@ public enum SafeFile {
         var total = 0
         let failure: Int32? = data.withUnsafeMutableBytes { buffer -> Int32? in
             while total < buffer.count {
-                let count = systemRead(descriptor, buffer.baseAddress! + total, buffer.count - total)
+                let count = Platform.read(descriptor, buffer.baseAddress! + total, buffer.count - total)
                 if count < 0 && errno == EINTR { continue }
                 if count < 0 { return errno }
                 if count == 0 { break }  // shrank while reading: keep what is there
@@ -119,13 +119,4 @@ public enum SafeFile {
         default: String(cString: strerror(code))
         }
     }
-}
-
-/// POSIX `read`, which `SafeFile.read` would otherwise shadow.
-private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
-    #if canImport(Glibc)
-    Glibc.read(descriptor, buffer, count)
-    #else
-    Darwin.read(descriptor, buffer, count)
-    #endif
 }

@@ -1,0 +1,48 @@
+#if canImport(Glibc)
+public import Glibc
+#elseif canImport(Darwin)
+public import Darwin
+#endif
+
+/// The few system calls whose spelling differs between Linux (Glibc) and macOS (Darwin). Everything else
+/// attest calls is POSIX and is imported from whichever C library the platform has, as every file that
+/// calls it does with `#if canImport(Glibc) … #elseif canImport(Darwin)`.
+public enum Platform {
+    /// `write(2)`, which a type with its own `write` would otherwise shadow.
+    public static func write(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+        #if canImport(Glibc)
+        Glibc.write(descriptor, buffer, count)
+        #else
+        Darwin.write(descriptor, buffer, count)
+        #endif
+    }
+
+    /// `read(2)`.
+    public static func read(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+        #if canImport(Glibc)
+        Glibc.read(descriptor, buffer, count)
+        #else
+        Darwin.read(descriptor, buffer, count)
+        #endif
+    }
+
+    /// `exit(3)`: flushes C streams and ends the process with the contract's code.
+    public static func exit(_ code: Int32) -> Never {
+        #if canImport(Glibc)
+        Glibc.exit(code)
+        #else
+        Darwin.exit(code)
+        #endif
+    }
+
+    /// A file's modification and status-change times in nanoseconds (`st_mtim` on Linux, `st_mtimespec` on macOS).
+    public static func changeTimes(_ info: stat) -> (modified: Int64, changed: Int64) {
+        #if canImport(Glibc)
+        (Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
+         Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec))
+        #else
+        (Int64(info.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(info.st_mtimespec.tv_nsec),
+         Int64(info.st_ctimespec.tv_sec) * 1_000_000_000 + Int64(info.st_ctimespec.tv_nsec))
+        #endif
+    }
+}
