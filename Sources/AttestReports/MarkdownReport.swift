@@ -98,7 +98,7 @@ public struct MarkdownReport: Sendable {
             + "-s \(Self.shellWord(path + ".sig")) < \(Self.shellWord(path))"
         let fence = String(repeating: "`", count: max(3, Self.longestBacktickRun(command) + 1))
         out += [fence + "sh", command, fence, ""]
-        out.append("The same command, with the file's name, checks the JUnit and OSCAL files.")
+        out.append("The same command, with another report file's name, checks that file.")
         out.append("")
     }
 
