@@ -27,10 +27,11 @@ public struct JUnitReport: Sendable {
         try writer.startDocument()
         try writer.startElement("testsuites")
         try writer.attribute("name", "attest")
-        // A suite with nothing required holds one passing case (below).
-        try writer.attribute("tests", String(cases.map { max($0.count, 1) }.reduce(0, +)))
+        let integrity = states.map(\.integrityProblems.count).reduce(0, +)
+        // A suite with nothing required holds one passing case (below); each integrity failure is an error case.
+        try writer.attribute("tests", String(cases.map { max($0.count, 1) }.reduce(0, +) + integrity))
         try writer.attribute("failures", String(total { Self.isFailure($0.status) }))
-        try writer.attribute("errors", String(total { $0.status == .broken }))
+        try writer.attribute("errors", String(total { $0.status == .broken } + integrity))
         // No `skipped` here: Jenkins' xUnit schema (junit-10.xsd) allows it on <testsuite> only.
         try writer.attribute("time", "0")
         for (state, items) in zip(states, cases) {
@@ -43,9 +44,10 @@ public struct JUnitReport: Sendable {
         let id = state.checklist.id
         try writer.startElement("testsuite")
         try writer.attribute("name", id)
-        try writer.attribute("tests", String(max(items.count, 1)))
+        let problems = state.integrityProblems
+        try writer.attribute("tests", String(max(items.count, 1) + problems.count))
         try writer.attribute("failures", String(items.filter { Self.isFailure($0.status) }.count))
-        try writer.attribute("errors", String(items.filter { $0.status == .broken }.count))
+        try writer.attribute("errors", String(items.filter { $0.status == .broken }.count + problems.count))
         try writer.attribute("skipped", String(items.filter { $0.status == .waived || $0.status == .notApplicable }.count))
         try writer.attribute("time", "0")
         try writer.attribute("timestamp", Timestamp.formatSeconds(state.asOf))
@@ -60,6 +62,16 @@ public struct JUnitReport: Sendable {
             try writer.endElement()
         }
         try writer.endElement()
+        // Integrity failures lead: the verdict of every item below rests on the records they put in doubt.
+        for (index, problem) in problems.enumerated() {
+            try writer.startElement("testcase")
+            try writer.attribute("name", "integrity failure \(index + 1) of \(problems.count)")
+            try writer.attribute("classname", "\(id).integrity")
+            try writer.attribute("time", "0")
+            try writer.element("error", attributes: [("message", problem), ("type", "integrity")],
+                               text: "\(problem)\nsee: attest verify --checklist \(id), which names every failure and its file")
+            try writer.endElement()
+        }
         for item in items {
             try writeCase(item, checklist: id, parties: state.parties, with: writer)
         }

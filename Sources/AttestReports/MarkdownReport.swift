@@ -12,10 +12,16 @@ public struct MarkdownReport: Sendable {
     /// What produced the report; nil leaves the generator section out (a report rendered in memory).
     public var generator: ReportGenerator?
 
-    public init(state: ChecklistState, window: Interval? = nil, generator: ReportGenerator? = nil) {
+    /// The principal that signs the report files (`report --sign`), and the markdown file's path as the
+    /// auditor's command names it (`Reports/<id>.md`); nil: the report is not signed.
+    public var signedAs: (principal: String, path: String)?
+
+    public init(state: ChecklistState, window: Interval? = nil, generator: ReportGenerator? = nil,
+                signedAs: (principal: String, path: String)? = nil) {
         self.state = state
         self.window = window ?? state.settings.dueSoonWindow
         self.generator = generator
+        self.signedAs = signedAs
     }
 
     public func render() -> String {
@@ -27,6 +33,7 @@ public struct MarkdownReport: Sendable {
         let verdict = state.verdict
         out.append("**Verdict: \(verdict.word)**: \(verdict.detail).")
         out.append("")
+        appendIntegrityProblems(&out)
         out.append("Checklist `\(checklist.id)`, customer party \(text(state.customerParty)), \(Wording.count(state.recordCount, "record")).")
         out.append("")
         appendHeader(&out)
@@ -38,6 +45,7 @@ public struct MarkdownReport: Sendable {
                          + [["**total**", "**\(required.count)**"]])
 
         appendObligations(&out)
+        appendAttention(&out)
         appendEvidence(&out)
         appendWaivers(&out)
         appendDueSoon(&out)
@@ -52,7 +60,65 @@ public struct MarkdownReport: Sendable {
         out.append("")
         out.append("To check later that nothing changed: `attest verify --checklist \(checklist.id) --digest \(state.digest) --as-of \(Timestamp.format(state.asOf))`")
         out.append("")
+        appendReportSignature(&out)
         return out.joined(separator: "\n")
+    }
+
+    /// What the checks before the report found, first: the verdict and everything below rest on the records.
+    private func appendIntegrityProblems(_ out: inout [String]) {
+        let problems = state.integrityProblems
+        guard !problems.isEmpty else { return }
+        out.append("## Integrity failures: \(problems.count)")
+        out.append("")
+        out.append("The checks before this report found \(Wording.count(problems.count, "integrity failure")); "
+            + "`attest verify` names them all. Do not rely on this report until they are resolved.")
+        out.append("")
+        for problem in problems { out.append("- \(text(problem))") }
+        out.append("")
+    }
+
+    /// Who signed `record`, in `RecordSignature`'s words: `signed by …`, `unsigned`, or why the signature does not count.
+    private func signature(_ record: Record) -> String {
+        text((state.signatures[record.id] ?? .unsigned).description)
+    }
+
+    /// The one command an auditor runs to check the markdown without attest (it cannot hold its own signature).
+    private func appendReportSignature(_ out: inout [String]) {
+        out.append("## Report signature")
+        out.append("")
+        guard let (principal, path) = signedAs else {
+            out.append("Not signed (`attest report --sign` signs every report file).")
+            out.append("")
+            return
+        }
+        out.append("Every file of this report has a detached SSH signature beside it (`<file>.sig`), made as \(text(principal)) "
+            + "in namespace `\(RecordSignature.reportNamespace)`. To check this file without attest, from the workspace root:")
+        out.append("")
+        let command = "ssh-keygen -Y verify -f \(AllowedSigners.fileName) -I \(Self.shellWord(principal)) -n \(RecordSignature.reportNamespace) "
+            + "-s \(Self.shellWord(path + ".sig")) < \(Self.shellWord(path))"
+        let fence = String(repeating: "`", count: max(3, Self.longestBacktickRun(command) + 1))
+        out += [fence + "sh", command, fence, ""]
+        out.append("The same command, with another report file's name, checks that file.")
+        out.append("")
+    }
+
+    /// A word for a POSIX shell: as it is when it holds only safe characters, else single-quoted;
+    /// control characters dropped (they cannot be signed-for principals or report paths anyway).
+    static func shellWord(_ value: String) -> String {
+        let cleaned = String(String.UnicodeScalarView(value.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }))
+        let safe = !cleaned.isEmpty && cleaned.unicodeScalars.allSatisfy {
+            $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "@%+=:,./_-".unicodeScalars.contains($0))
+        }
+        return safe ? cleaned : "'" + cleaned.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    static func longestBacktickRun(_ value: String) -> Int {
+        var longest = 0, run = 0
+        for character in value {
+            run = character == "`" ? run + 1 : 0
+            longest = max(longest, run)
+        }
+        return longest
     }
 
     private var parties: [String] { state.parties }
@@ -64,7 +130,8 @@ public struct MarkdownReport: Sendable {
         for (group, title) in [("scope", "## Scope"), ("period", "## Period"), ("policy", "## Policy in effect"),
                                ("generator", "## Generator")] {
             let rows = facts.filter { $0.group == group }.map { fact -> [String] in
-                let value = fact.key.hasSuffix("sha256") || fact.key == "checklist" ? "`\(fact.value)`" : cell(fact.value)
+                let code = (fact.key.hasSuffix("sha256") && !fact.value.contains(" ")) || fact.key == "checklist"
+                let value = code ? "`\(fact.value)`" : cell(fact.value)
                 return [fact.label, value]
             }
             guard !rows.isEmpty else { continue }
@@ -113,6 +180,19 @@ public struct MarkdownReport: Sendable {
                 empty: "The matrix gives the customer no obligation.", into: &out)
     }
 
+    /// Every obligation that blocks the gate: what is missing (an approval, a signature, evidence) and the fix.
+    private func appendAttention(_ out: inout [String]) {
+        let blocking = state.blocking
+        guard !blocking.isEmpty else { return }
+        out.append("## What is missing")
+        out.append("")
+        for item in blocking {
+            let (missing, fix) = item.attention(checklist: state.checklist.id)
+            out.append("- **\(item.item.id)** (\(item.status.rawValue)): \(text(missing)). Fix: \(text(fix))")
+        }
+        out.append("")
+    }
+
     private func appendEvidence(_ out: inout [String]) {
         let withEvidence = state.items.filter { !$0.evidence.isEmpty }
         out.append("## Evidence")
@@ -130,7 +210,7 @@ public struct MarkdownReport: Sendable {
                 var line = "- `\(record.id)` recorded \(Timestamp.format(record.recordedAt)) by \(text(record.by)), "
                     + "effective \(Timestamp.human(evidence.evidence.effective))"
                 if let until = evidence.validUntil { line += ", valid through \(Timestamp.through(until))" }
-                line += ": **\(evidence.standingText)**"
+                line += ": **\(evidence.standingText)**; \(signature(record))"
                 out.append(line)
                 if let note = evidence.evidence.note { out.append("  - note: \(text(note))") }
                 for attachment in evidence.evidence.attachments {
@@ -145,28 +225,38 @@ public struct MarkdownReport: Sendable {
                     out.append("  - reference: \(text(reference.url)), SHA-256 `\(reference.sha256)` (not checked locally)")
                 }
                 if let revocation = evidence.revocation, case .revocation(let body) = revocation.body {
-                    out.append("  - revoked \(Timestamp.format(revocation.recordedAt)) by \(text(revocation.by)): \(text(body.reason))")
+                    out.append("  - revoked \(Timestamp.format(revocation.recordedAt)) by \(text(revocation.by)): \(text(body.reason)); \(signature(revocation))")
                 }
                 if let review = evidence.review, case .review(let body) = review.body {
                     out.append("  - \(body.decision == .accept ? "accepted" : "rejected") \(Timestamp.format(review.recordedAt)) by \(text(review.by))"
-                        + (body.comment.map { ": \(text($0))" } ?? ""))
+                        + (body.comment.map { ": \(text($0))" } ?? "") + "; \(signature(review))")
                 }
             }
             out.append("")
         }
     }
 
+    /// Waivers and not-applicable marks in force, and those that count once their approver co-signs them,
+    /// each with who signed it and its approvals.
     private func appendWaivers(_ out: inout [String]) {
-        let rows = state.items.filter { $0.status == .waived || $0.status == .notApplicable }.map { item -> [String] in
+        let shown = state.items.filter { $0.status == .waived || $0.status == .notApplicable || $0.awaitingApproval != nil }
+        let rows = shown.map { item -> [String] in
             var reason = item.sourceNotApplicableReason, approver = "source matrix", until = "no expiry", recorded = "by the source matrix"
-            if case .waiver(let body)? = item.waiver?.body, let record = item.waiver {
-                (reason, approver, until) = (body.reason, body.approvedBy, Timestamp.through(body.until))
-                recorded = "\(Timestamp.format(record.recordedAt)) by \(cell(record.by))"
-            } else if case .notApplicable(let body)? = item.notApplicable?.body, let record = item.notApplicable {
-                (reason, approver) = (body.reason, body.approvedBy)
-                recorded = "\(Timestamp.format(record.recordedAt)) by \(cell(record.by))"
+            var status = item.status.rawValue
+            if let record = item.waiver ?? item.notApplicable ?? item.awaitingApproval {
+                switch record.body {
+                case .waiver(let body): (reason, approver, until) = (body.reason, body.approvedBy, Timestamp.through(body.until))
+                case .notApplicable(let body): (reason, approver) = (body.reason, body.approvedBy)
+                default: break
+                }
+                recorded = "`\(record.id)` \(Timestamp.format(record.recordedAt)) by \(cell(record.by)); \(signature(record))"
+                for approval in item.records where approval.type == .approval {
+                    guard case .approval(let body) = approval.body, body.target == record.id else { continue }
+                    recorded += "; approved `\(approval.id)` \(Timestamp.format(approval.recordedAt)) by \(cell(approval.by)); \(signature(approval))"
+                }
+                if record.id == item.awaitingApproval?.id { status += " (awaiting approval)" }
             }
-            return [item.item.id, cell(item.item.task), item.status.rawValue, cell(reason), cell(approver), until, recorded]
+            return [item.item.id, cell(item.item.task), status, cell(reason), cell(approver), until, recorded]
         }
         section("## Waivers and not-applicable items", ["ID", "Task", "Status", "Reason", "Approved by", "Until", "Recorded"], rows,
                 empty: "None.", into: &out)

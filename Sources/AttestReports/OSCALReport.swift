@@ -48,19 +48,26 @@ public struct OSCALReport: Sendable {
                 return bytes
             }
         }.flatMap { $0 }
+        // Integrity failures lead the observations: everything after them rests on the records they put in doubt.
+        let integrity = state.integrityProblems.enumerated().map { index, problem -> [UInt8] in
+            var bytes: [UInt8] = []
+            integrityObservation(problem, number: index + 1).write(into: &bytes, indent: Self.observationIndent)
+            return bytes
+        }
         let risks = state.items.compactMap(risk)
         let findings = state.items.filter { $0.required && !$0.item.retired }.map(finding)
 
         var result: [String: JSONValue] = [
             "uuid": .string(UUIDv5.make(["result", id, asOf, state.digest])),
             "title": .string("Checklist \(id) as of \(asOf)"),
-            "description": .string("\(state.verdict.line). Evidence considered: records recorded at or before \(asOf)."),
+            "description": .string(integrityLead + "\(state.verdict.line). Evidence considered: records recorded at or before \(asOf)."),
             "start": .string(asOf),
             "end": .string(asOf),
-            "props": props(headerFacts(["period", "policy", "digest"]) + [("verdict", state.verdict.word.lowercased())]),
+            "props": props(headerFacts(["period", "policy", "digest"]) + [("verdict", state.verdict.word.lowercased())]
+                + (state.integrityProblems.isEmpty ? [] : [("integrity-failures", String(state.integrityProblems.count))])),
             "reviewed-controls": .object(["control-selections": .array([.object(["include-all": .object([:])])])]),
         ]
-        if !observations.isEmpty { result["observations"] = .rendered(observations, indent: Self.observationIndent) }
+        if !(integrity + observations).isEmpty { result["observations"] = .rendered(integrity + observations, indent: Self.observationIndent) }
         if !risks.isEmpty { result["risks"] = .array(risks) }
         if !findings.isEmpty { result["findings"] = .array(findings) }
 
@@ -86,6 +93,26 @@ public struct OSCALReport: Sendable {
     }
 
     // MARK: Parts
+
+    /// `Integrity failures: 2 (the first observations name them). `, or nothing.
+    private var integrityLead: String {
+        let count = state.integrityProblems.count
+        return count == 0 ? "" : "Integrity failures: \(count) (the first observations name them; attest verify lists them). "
+    }
+
+    /// One integrity failure that the checks before the report found, as an observation of its own.
+    private func integrityObservation(_ problem: String, number: Int) -> JSONValue {
+        .object([
+            "uuid": .string(UUIDv5.make(["integrity", id, asOf, state.digest, String(number), problem])),
+            "title": .string("Integrity failure \(number) of \(state.integrityProblems.count)"),
+            "description": .string(problem),
+            "props": props([("integrity-failure", problem)]),
+            "methods": .array([.string("TEST")]),
+            "types": .array([.string("finding")]),
+            "collected": .string(asOf),
+            "remarks": .string("Found by the checks attest report runs before writing (attest verify --checklist \(id) names every failure)."),
+        ])
+    }
 
     /// Where observations sit: assessment-results › results › [result] › observations › [here].
     static let observationIndent = 10
@@ -116,6 +143,7 @@ public struct OSCALReport: Sendable {
         var properties: [(String, String)] = [
             ("item", item.item.id), ("record-id", record.id), ("recorded-by", record.by),
             ("standing", evidence.standing.rawValue), ("effective", Timestamp.format(evidence.evidence.effective)),
+            ("signature", signature(record)),
         ]
         if evidence.standing == .notYetEffective { properties.append(("not-yet-effective", evidence.standingText)) }
         if let until = evidence.validUntil { properties.append(("valid-until", Timestamp.format(until))) }
@@ -164,7 +192,8 @@ public struct OSCALReport: Sendable {
             "title": .string(record.type == .waiver ? "\(item.item.id) waived" : "\(item.item.id) not applicable"),
             "description": .string("\(item.item.id): \(item.item.task)"),
             "statement": .string(statement),
-            "props": props([("item", item.item.id), ("record-id", record.id), ("approved-by", approver), ("recorded-by", record.by)]
+            "props": props([("item", item.item.id), ("record-id", record.id), ("approved-by", approver), ("recorded-by", record.by),
+                            ("signature", signature(record))]
                 + (until.map { [("until", Timestamp.format($0))] } ?? [])),
             "status": .string("deviation-approved"),
         ]
@@ -212,6 +241,9 @@ public struct OSCALReport: Sendable {
     }
 
     // MARK: Helpers
+
+    /// Who signed `record`, worded as in the markdown.
+    private func signature(_ record: Record) -> String { (state.signatures[record.id] ?? .unsigned).description }
 
     /// The auditor's header facts of `groups` as props (`policy-reviewRequired`, `digest`), worded as in the
     /// markdown and the JUnit properties.

@@ -6,10 +6,25 @@ import Glibc
 import Darwin
 #endif
 
+/// How `report --sign` signs every file it writes: SSHSIG over the file's exact bytes, in namespace
+/// `attest-report`, as `principal`.
+public struct ReportSigning: Sendable {
+    public var principal: String
+    /// The `.sig` bytes of a report file's bytes.
+    public var sign: @Sendable (Data) throws -> Data
+
+    public init(principal: String, sign: @escaping @Sendable (Data) throws -> Data) {
+        self.principal = principal
+        self.sign = sign
+    }
+}
+
 /// Writes `<checklist-id>.junit.xml`, `<checklist-id>.md` and `<checklist-id>.oscal-ar.json` for evaluated
 /// checklists, all or nothing: every file goes to a temporary file under the workspace's `.attest/tmp/`
 /// first, and only when all are written are they renamed into place. A failure (disk full, file-size
-/// limit) replaces none, leaves no temporary file and removes any report folder it created.
+/// limit, a key that cannot sign) replaces none, leaves no temporary file and removes any report folder it
+/// created. Signed, each file's `<file>.sig` is written in the same swap; unsigned, the swap removes the
+/// `.sig` of each file it replaces, so that no signature is left beside bytes it does not cover.
 public enum ReportWriter {
     public enum Kind: String, CaseIterable, Sendable {
         case junit, markdown, oscal
@@ -23,15 +38,19 @@ public enum ReportWriter {
         }
     }
 
-    /// Writes the chosen reports of every state into `directory`; returns the paths written, as
-    /// `displayDirectory/NAME`. `temporaryDirectory` must lie on the same file system as `directory`
-    /// for the final renames to be atomic (else each file is copied beside its target first).
+    /// A file the swap puts in place, or (no temporary) removes.
+    typealias Pending = (temporary: URL?, target: URL, display: String)
+
+    /// Writes the chosen reports of every state into `directory`; returns the paths written (signatures
+    /// included), as `displayDirectory/NAME`. `temporaryDirectory` must lie on the same file system as
+    /// `directory` for the final renames to be atomic (else each file is copied beside its target first).
     public static func write(_ states: [ChecklistState], to directory: URL, displayDirectory: String, kinds: Set<Kind>,
-                             window: Interval? = nil, generator: ReportGenerator? = nil, temporaryDirectory: URL) throws -> [String] {
-        var pending: [(temporary: URL, target: URL, display: String)] = []
+                             window: Interval? = nil, generator: ReportGenerator? = nil, signing: ReportSigning? = nil,
+                             temporaryDirectory: URL) throws -> [String] {
+        var pending: [Pending] = []
         var createdFolders: [URL] = []
         func discard() {
-            for file in pending { unlink(file.temporary.path) }
+            for case let temporary? in pending.map(\.temporary) { unlink(temporary.path) }
             for folder in createdFolders.reversed() { rmdir(folder.path) }
         }
         do {
@@ -46,15 +65,29 @@ public enum ReportWriter {
                     let name = kind.fileName(state.checklist.id)
                     let display = "\(displayDirectory)/\(name)"
                     let temporary = temporaryDirectory.appendingPathComponent("report-\(stamp)-\(name)")
-                    pending.append((temporary, directory.appendingPathComponent(name), display))
+                    let target = directory.appendingPathComponent(name)
+                    let signature = (target: URL(fileURLWithPath: RecordSignature.file(for: target.path)), display: RecordSignature.file(for: display))
+                    // Unsigned: the old signature goes before the file it covered is replaced.
+                    if signing == nil { pending.append((nil, signature.target, signature.display)) }
+                    pending.append((temporary, target, display))
                     switch kind {
                     case .junit:
                         try JUnitReport(states: [state], generator: generator).write(toFile: temporary.path, displayPath: display)
                     case .markdown:
-                        let text = MarkdownReport(state: state, window: window, generator: generator).render()
+                        let text = MarkdownReport(state: state, window: window, generator: generator,
+                                                  signedAs: signing.map { ($0.principal, display) }).render()
                         try writeFile(Data(text.utf8), to: temporary.path, displayPath: display)
                     case .oscal:
                         try writeFile(OSCALReport(state: state, generator: generator).render(), to: temporary.path, displayPath: display)
+                    }
+                    if let signing {
+                        let bytes: Data
+                        do { bytes = try Data(contentsOf: temporary) } catch {
+                            throw ReportError.writeFailed(path: display, detail: "cannot read it back to sign it: \(error.localizedDescription)")
+                        }
+                        let temporarySignature = temporaryDirectory.appendingPathComponent("report-\(stamp)-\(name).sig")
+                        pending.append((temporarySignature, signature.target, signature.display))
+                        try writeFile(try signing.sign(bytes), to: temporarySignature.path, displayPath: signature.display)
                     }
                 }
             }
@@ -64,26 +97,38 @@ public enum ReportWriter {
             discard()
             throw error
         }
-        return pending.map(\.display)
+        return pending.filter { $0.temporary != nil }.map(\.display)
     }
 
     /// Renames every temporary file over its target. Should one rename fail, the targets already
     /// replaced get their old files back (kept as hard links until all renames succeeded).
-    private static func swap(_ files: [(temporary: URL, target: URL, display: String)], temporaryDirectory: URL, stamp: String) throws {
+    private static func swap(_ files: [Pending], temporaryDirectory: URL, stamp: String) throws {
         var backups: [(target: URL, backup: URL?)] = []
         defer { for case let backup? in backups.map(\.backup) { unlink(backup.path) } }
         for (index, file) in files.enumerated() {
+            guard let temporary = file.temporary else {
+                // A signature to remove: moved aside in its own folder until every rename succeeded.
+                let aside = file.target.deletingLastPathComponent().appendingPathComponent(".\(file.target.lastPathComponent).\(stamp).old")
+                if rename(file.target.path, aside.path) != 0 {
+                    let code = errno
+                    if code == ENOENT { continue }  // none there
+                    restore(backups)
+                    throw ReportError.writeFailed(path: file.display, detail: "cannot remove it: \(String(cString: strerror(code)))")
+                }
+                backups.append((file.target, aside))
+                continue
+            }
             var backup: URL? = temporaryDirectory.appendingPathComponent("old-\(stamp)-\(index)")
             if link(file.target.path, backup!.path) != 0 { backup = nil }
-            if rename(file.temporary.path, file.target.path) != 0 {
+            if rename(temporary.path, file.target.path) != 0 {
                 var code = errno
                 if code == EXDEV {
                     // Another file system: copy beside the target, then rename there.
                     let beside = file.target.deletingLastPathComponent().appendingPathComponent(".\(file.target.lastPathComponent).\(stamp).tmp")
                     do {
-                        try writeFile(try Data(contentsOf: file.temporary), to: beside.path, displayPath: file.display)
+                        try writeFile(try Data(contentsOf: temporary), to: beside.path, displayPath: file.display)
                         if rename(beside.path, file.target.path) == 0 {
-                            unlink(file.temporary.path)
+                            unlink(temporary.path)
                             backups.append((file.target, backup))
                             continue
                         }

@@ -1,4 +1,4 @@
-import AttestCore
+@testable import AttestCore
 import AttestTestSupport
 import Foundation
 
@@ -7,6 +7,13 @@ enum ReportFixture {
     static let hostile = "Patch <script>alert(1)</script> | pipe ]]> \u{1B}[31mred\u{7}\nnew line 🚀 שלום \u{202E}txet"
     static let missingHash = String(repeating: "d", count: 64)
     static let asOf = "2026-06-15"
+    static let allowedSignersSHA256 = String(repeating: "e", count: 64)
+
+    /// A valid signature by `principal` with a fixed ed25519 key (made once by ssh-keygen).
+    static func signed(by principal: String) -> RecordSignature {
+        let key = try! SSHPublicKey(authorizedKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPTbCaKTCSxvfdWK7UTDx1l6do8FK4btO8IeIa8XkzCb fixture")
+        return .valid(SignedBy(principal: principal, key: key, allowedSignersLine: 1, securityKey: nil))
+    }
 
     static var state: ChecklistState {
         typealias F = EvaluatorFixture
@@ -23,7 +30,9 @@ enum ReportFixture {
             references: [ExternalReference(url: "s3://evidence/full-dump.tar", sha256: String(repeating: "b", count: 64))],
             effective: F.date("2026-01-15"), validUntil: Timestamp.parse("2026-07-01")!.endExclusive)),
             item: "T-01", at: "2026-01-15T10:00:00Z", by: "Ünal \u{1B}[1m<admin>\u{0} 😀")
+        fixture.records[fixture.records.count - 1].signature = .invalid("the signing key is not listed in allowed_signers for this principal")
         fixture.tick("T-03", at: "2026-01-20T10:00:00Z", validUntil: "2026-03-31")
+        fixture.records[fixture.records.count - 1].signature = signed(by: "alice@example.com")
         // Dated after the as-of: "not yet effective until 2026-07-01" everywhere; T-02 stays pending.
         fixture.tick("T-02", at: "2026-06-01T10:00:00Z", effective: "2026-07-01")
         fixture.tick("T-04", at: "2026-01-21T10:00:00Z")
@@ -31,6 +40,11 @@ enum ReportFixture {
                      attachments: [Attachment(name: "backup-restore.log", size: 912, mediaType: "text/plain", sha256: missingHash)])
         fixture.add(.waiver(Waiver(reason: "Migration to the new region | Q3", approvedBy: "ciso@example.com",
                                    until: Timestamp.parse("2026-06-30")!.endExclusive)), item: "T-06", at: "2026-02-10T10:00:00Z")
+        fixture.records[fixture.records.count - 1].signature = signed(by: "alice@example.com")
+        let waiver = fixture.records[fixture.records.count - 1]
+        fixture.add(.approval(Approval(target: waiver.record.id, sha256: waiver.sha256)), item: "T-06", at: "2026-02-10T11:00:00Z",
+                    by: "ciso@example.com")
+        fixture.records[fixture.records.count - 1].signature = signed(by: "ciso@example.com")
         fixture.add(.notApplicable(NotApplicable(reason: "No custom apps <yet>", approvedBy: "cto@example.com")), item: "T-07", at: "2026-02-11T10:00:00Z")
         fixture.add(.evidence(Evidence(note: hostile, links: [], attachments: [], references: [], effective: F.date("2026-02-12"), validUntil: nil)),
                     item: "T-12", at: "2026-02-12T10:00:00Z", by: hostile)
@@ -42,7 +56,9 @@ enum ReportFixture {
         changed[3].lettersChangedAt = F.date("2026-03-01")
         changed[7].retired = true
         fixture.importTable(changed, at: "2026-03-01T00:00:00Z")
-        return fixture.state(asOf: asOf, attachments: [missingHash: .missing])
+        var state = fixture.state(asOf: asOf, attachments: [missingHash: .missing])
+        state.allowedSignersSHA256 = allowedSignersSHA256
+        return state
     }
 
     static func task(_ number: Int) -> String {

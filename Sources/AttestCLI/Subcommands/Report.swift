@@ -11,10 +11,16 @@ struct Report: ParsableCommand {
             (or into --out DIR), all or none: a failed write replaces no file. The same state and --as-of give the same \
             bytes, except the generator block (attest version, commit, clean tree). Exits 3, after writing, when an \
             attachment is missing or altered.
+
+            --sign signs every file it writes (<file>.sig, SSHSIG in namespace attest-report, as --by, whose key \
+            allowed_signers must list) in the same all-or-nothing swap, and the markdown prints the ssh-keygen -Y verify \
+            command that checks it without attest. A report written without --sign removes the .sig of each file it replaces.
             """)
 
     @OptionGroup var location: WorkspaceOptions
     @OptionGroup var time: TimeOptions
+    @OptionGroup var actor: ActorOptions
+    @OptionGroup var signing: SigningOptions
 
     @Option(help: ArgumentHelp("Folder for the reports (default: Reports/ at the workspace root).", valueName: "DIR"))
     var out: String?
@@ -45,17 +51,27 @@ struct Report: ParsableCommand {
         }
         let kinds: Set<ReportWriter.Kind> = only.flatMap(ReportWriter.Kind.init).map { [$0] } ?? Set(ReportWriter.Kind.allCases)
         var states = audited.map(\.state)
-        for index in states.indices { states[index].integrityProblems = audited[index].integrityProblems }
+        // The checks' findings lead the reports; broken items are reported as items (each its own error case).
+        for index in states.indices { states[index].integrityProblems = audited[index].audit.problems }
         let generator = ReportGenerator.inspect(workspace, reportDirectory: directory)
+        var reportSigning: ReportSigning?
+        if signing.sign || signing.key != nil {
+            let signer = try signing.signer(in: workspace, allowedSigners: audited[0].ledger.signatures.allowedSigners)
+            let principal = actor.actor(in: workspace)
+            reportSigning = ReportSigning(principal: principal) { bytes in
+                // Signed for now: the auditor's ssh-keygen -Y verify checks the key at the time it runs.
+                try signer.sign(bytes, as: principal, at: Date(), namespace: RecordSignature.reportNamespace, workspace: workspace)
+            }
+        }
         let written = try ReportWriter.write(states, to: directory, displayDirectory: display, kinds: kinds,
-                                             window: dueWithin.flatMap(Interval.init), generator: generator,
+                                             window: dueWithin.flatMap(Interval.init), generator: generator, signing: reportSigning,
                                              temporaryDirectory: try workspace.temporaryDirectoryCreated())
         for state in states {
             let id = state.checklist.id
             Console.print("\(id): \(state.verdict.line); digest \(state.digest) as of \(Timestamp.format(state.asOf))")
             for path in written where path.hasPrefix("\(display)/\(id).") { Console.print("  wrote \(path.visible)") }
         }
-        let problems = states.flatMap(\.integrityProblems)
+        let problems = audited.flatMap(\.integrityProblems)
         if !problems.isEmpty { throw IntegrityError(problems: problems) }
     }
 }

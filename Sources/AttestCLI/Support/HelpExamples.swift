@@ -64,6 +64,7 @@ enum HelpExamples {
             "attest report",
             "attest report --only oscal --out audit/2026-q4",
             "attest report --as-of 2026-09-30 --checklist acme-cloud",
+            "attest report --sign --key ~/.ssh/id_ed25519 --by alice@example.com",
         ],
         "gate": [
             "attest gate",

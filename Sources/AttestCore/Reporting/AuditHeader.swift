@@ -18,10 +18,12 @@ public struct AuditHeader: Encodable, Sendable {
         public var importedAt: Date?
         public var importedBy: String?
         public var importRecord: String?
+        /// Who signed the import record (`RecordSignature.description`); nil without an import record.
+        public var importSignature: String?
 
         enum CodingKeys: String, CodingKey {
             case checklist, title, customerParty, provider, sourceFile, importedFrom, originURL, sourceVersion, sourceSHA256,
-                 importedAt, importedBy, importRecord
+                 importedAt, importedBy, importRecord, importSignature
         }
 
         /// Facts that are not known are written as `null`, so that scripts can rely on the keys.
@@ -39,6 +41,7 @@ public struct AuditHeader: Encodable, Sendable {
             try container.encode(importedAt, forKey: .importedAt)
             try container.encode(importedBy, forKey: .importedBy)
             try container.encode(importRecord, forKey: .importRecord)
+            try container.encode(importSignature, forKey: .importSignature)
         }
     }
 
@@ -53,8 +56,12 @@ public struct AuditHeader: Encodable, Sendable {
         public var reviewRequired: Bool
         public var defaultReviewInterval: String?
         public var dueSoonWindow: String
+        /// Record signatures: `required` or `optional`.
+        public var signatures: String
+        /// SHA-256 of the workspace's `allowed_signers`, which decided every signature; nil when there is none.
+        public var allowedSignersSHA256: String?
 
-        enum CodingKeys: String, CodingKey { case reviewRequired, defaultReviewInterval, dueSoonWindow, signatures }
+        enum CodingKeys: String, CodingKey { case reviewRequired, defaultReviewInterval, dueSoonWindow, signatures, allowedSignersSHA256 }
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -62,9 +69,8 @@ public struct AuditHeader: Encodable, Sendable {
             try container.encode(defaultReviewInterval, forKey: .defaultReviewInterval)
             try container.encode(dueSoonWindow, forKey: .dueSoonWindow)
             try container.encode(signatures, forKey: .signatures)
+            try container.encode(allowedSignersSHA256, forKey: .allowedSignersSHA256)
         }
-        /// Record signatures: a slot for when attest signs records.
-        public var signatures: String
     }
 
     public var scope: Scope
@@ -85,8 +91,6 @@ public struct AuditHeader: Encodable, Sendable {
         try container.encode(digest, forKey: .digest)
     }
 
-    public static let signaturesNotYetSupported = "not checked (this attest version does not sign records)"
-
     public init(_ state: ChecklistState, generator: ReportGenerator?) {
         let source = state.source
         var provider = state.checklist.provider
@@ -95,13 +99,15 @@ public struct AuditHeader: Encodable, Sendable {
             checklist: state.checklist.id, title: state.checklist.title, customerParty: state.customerParty, provider: provider,
             sourceFile: source.file, importedFrom: source.importedFrom, originURL: source.url, sourceVersion: source.version,
             sourceSHA256: source.sha256, importedAt: state.importRecord?.recordedAt, importedBy: state.importRecord?.by,
-            importRecord: state.importRecord?.id)
+            importRecord: state.importRecord?.id,
+            importSignature: state.importRecord.map { (state.signatures[$0.id] ?? .unsigned).description })
         period = Period(asOf: state.asOf, recordsConsidered: state.recordCount,
                         rule: "records recorded at or before the as-of; validity judged at the as-of")
         policy = Policy(reviewRequired: state.settings.reviewRequired,
                         defaultReviewInterval: state.settings.defaultReviewInterval?.description,
                         dueSoonWindow: state.settings.dueSoonWindow.description,
-                        signatures: Self.signaturesNotYetSupported)
+                        signatures: state.settings.signaturesRequired ? "required" : "optional",
+                        allowedSignersSHA256: state.allowedSignersSHA256)
         self.generator = generator
         digest = state.digest
     }
@@ -121,6 +127,7 @@ public struct AuditHeader: Encodable, Sendable {
             ("scope", "source.sha256", "Source SHA-256", scope.sourceSHA256),
             ("scope", "imported", "Imported", scope.importedAt.map { at in
                 Timestamp.format(at) + (scope.importedBy.map { " by \($0)" } ?? "") + (scope.importRecord.map { " (record \($0))" } ?? "")
+                    + (scope.importSignature.map { ", \($0)" } ?? "")
             } ?? "no import record"),
             ("period", "asOf", "As of", Timestamp.format(period.asOf)),
             ("period", "evidenceConsidered", "Evidence considered",
@@ -129,7 +136,10 @@ public struct AuditHeader: Encodable, Sendable {
             ("policy", "defaultReviewInterval", "Default review interval",
              policy.defaultReviewInterval ?? "none (items keep the interval their wording gives)"),
             ("policy", "dueSoonWindow", "Due-soon window", policy.dueSoonWindow),
-            ("policy", "signatures", "Signatures", policy.signatures),
+            ("policy", "signatures", "Signatures", policy.signatures == "required"
+                ? "required (a record counts only when its author signed it; a waiver or not-applicable mark once its approver co-signs it)"
+                : "optional (signatures are checked and shown where present)"),
+            ("policy", "allowedSigners.sha256", "allowed_signers SHA-256", policy.allowedSignersSHA256 ?? "none (no allowed_signers file)"),
         ]
         if let generator {
             rows += [
