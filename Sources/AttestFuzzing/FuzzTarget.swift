@@ -19,6 +19,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case oscal
     /// `Timestamp.parse` and `Timestamp.format`: what is formatted parses back.
     case dates
+    /// `allowed_signers` lines: parsed strictly; whatever parses, every line, pattern and key, is usable.
+    case allowedSigners = "allowed-signers"
+    /// SSHSIG `.sig` files: parsed and verified against a fixed allowed_signers, never trapping.
+    case sshsig
 
     /// The executable's name in `Fuzz/Package.swift`.
     public var executableName: String {
@@ -33,6 +37,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .csv: Self.readMatrix(data, fileName: "fuzz.csv")
         case .oscal: Self.readMatrix(data, fileName: "fuzz.json")
         case .dates: try Self.checkDates(data)
+        case .allowedSigners: Self.checkAllowedSigners(data)
+        case .sshsig: try Self.checkSignature(data)
         }
     }
 
@@ -68,6 +74,30 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     static func readMatrix(_ data: Data, fileName: String) {
         guard let matrix = try? MatrixReader(strict: false).read(data: data, fileName: fileName, path: fileName) else { return }
         _ = MatrixLinter.lint(matrix)
+    }
+
+    // MARK: Signatures
+
+    static func checkAllowedSigners(_ data: Data) {
+        guard let signers = try? AllowedSigners(parsing: data) else { return }
+        for entry in signers.entries {
+            _ = entry.lists(principal: "alice@example.com")
+            _ = entry.permits(namespace: "attest")
+            _ = signers.authorize(entry.key, principal: "alice@example.com", namespace: "attest", at: Date(timeIntervalSince1970: 1_800_000_000))
+        }
+    }
+
+    /// A fixed key that lists everyone: the signature's own checks decide.
+    static let anyone: AllowedSigners = {
+        let line = #"* namespaces="attest" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAoceMKLfHAlHKT/uOkwnA4VJaF42+Za3vsM+Oew28dI"#
+        return (try? AllowedSigners(parsing: Data(line.utf8))) ?? AllowedSigners(entries: [])
+    }()
+
+    static func checkSignature(_ data: Data) throws {
+        let verdict = anyone.verify(signature: data, of: Data("record".utf8), principal: "alice@example.com", namespace: "attest",
+                                    at: Date(timeIntervalSince1970: 1_800_000_000))
+        // Garbage never verifies over bytes it was not made for (the fixed key's private half is unknown).
+        if verdict.isValid { throw FuzzFailure("an arbitrary .sig verified for the fixed key") }
     }
 
     // MARK: Dates
