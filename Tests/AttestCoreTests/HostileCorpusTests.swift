@@ -21,8 +21,8 @@ import Testing
         "lone-surrogate.json": "",  // an error of any wording, or a record with a replacement character
         "nan.json": "not valid JSON",
         "newer-schema.json": "upgrade attest",
-        "offset-before-0001.json": "outside the dates attest reads",
-        "offset-past-9999.json": "outside the dates attest reads",
+        "offset-before-0001.json": "outside the dates attest can record",
+        "offset-past-9999.json": "outside the dates attest can record",
         "path-traversal-item.json": nil,  // reads; the item pattern refuses it before any path is built
         "raw-nul.json": "not valid JSON",
         "size-1e400.json": "",
@@ -31,7 +31,7 @@ import Testing
         "until-plus-10000.json": "not a date",
         "utf8-bom.json": "",
         "wrong-types.json": "wrong type",
-        "year-0000.json": "outside the dates attest reads",
+        "year-0000.json": "outside the dates attest can record",
         "year-10000.json": "not a date",
     ]
 

@@ -63,12 +63,12 @@ enum DateArgument {
     static func parse(_ text: String, option: String, bound: Bool = false) throws -> Timestamp.Value {
         guard let value = Timestamp.parse(text) else {
             if Timestamp.isOutsideRange(text) {
-                throw ValidationError("\(option) \"\(text.visible)\" is outside the dates attest can record (years 0001 to 9999)")
+                throw ValidationError("\(option) \"\(text.visible)\" is outside \(Timestamp.rangeDescription)")
             }
             throw ValidationError("\(option) \"\(text.visible)\" is not a date; use YYYY-MM-DD (UTC) or RFC 3339 such as 2026-11-27T14:30:00Z")
         }
         if bound, !Timestamp.isRepresentable(value.endExclusive) {
-            throw ValidationError("\(option) \"\(text.visible)\" ends in year 10000, past the dates attest can record (years 0001 to 9999); use 9999-12-30 or an earlier date")
+            throw ValidationError("\(option) \"\(text.visible)\" ends in year 10000, past \(Timestamp.rangeDescription); use 9999-12-30 or an earlier date")
         }
         return value
     }

@@ -40,6 +40,9 @@ public enum Timestamp {
     /// The first instant past what the format holds: 10000-01-01T00:00:00Z (exclusive).
     public static let end = Date(timeIntervalSince1970: Double(epochSeconds(10_000, 1, 1)))
 
+    /// How messages name the range: "the dates attest can record (years 0001 to 9999)".
+    public static let rangeDescription = "the dates attest can record (years 0001 to 9999)"
+
     /// Whether `date` lies in years 0001–9999, the instants `format` writes and `parse` reads back.
     public static func isRepresentable(_ date: Date) -> Bool {
         date >= earliest && date < end

@@ -20,7 +20,7 @@ public enum JSONCoding {
             guard let date = Timestamp.parseInstant(text) else {
                 throw DecodingError.dataCorruptedError(
                     in: container, debugDescription: Timestamp.isOutsideRange(text)
-                        ? "\"\(text.visible)\" is outside the dates attest reads (years 0001 to 9999)"
+                        ? "\"\(text.visible)\" is outside \(Timestamp.rangeDescription)"
                         : "\"\(text.visible)\" is not a date (YYYY-MM-DD or RFC 3339)")
             }
             return date
