@@ -14,9 +14,9 @@ struct Init: ParsableCommand {
         let root = URL(fileURLWithPath: directory)
         let created = try Workspace.initialize(at: root)
         if created.isEmpty {
-            Console.print("\(directory) is already an attest workspace.")
+            Console.print("\(directory.visible) is already an attest workspace.")
         } else {
-            Console.print("Initialized attest workspace in \(root.standardizedFileURL.path): created \(created.joined(separator: ", ")).")
+            Console.print("Initialized attest workspace in \(root.standardizedFileURL.path.visible): created \(created.joined(separator: ", ")).")
         }
         Console.print("Next: attest import MATRIX --checklist ID")
     }
