@@ -296,7 +296,7 @@ import Glibc
     // MARK: The record walk (issue 7's store rewrite makes these pass)
 
     /// Issue 8: a FIFO named like a record hung status, report, gate, verify and log.
-    @Test(.disabled("needs the ledger store rewrite: the record walk opens records with O_NONBLOCK and checks fstat (ChecklistStore.readFile)"))
+    @Test
     func fifoOrDeviceWhereARecordShouldBeIsAnInputError() throws {
         let cli = try Self.workspace()
         #expect(mkfifo(cli.workspace.appendingPathComponent("Checklists/demo/records/D-01/y.json").path, 0o644) == 0)
@@ -312,7 +312,7 @@ import Glibc
     }
 
     /// Issue 8: two symbolic links to `.` inside a records folder hung `status`.
-    @Test(.disabled("needs the ledger store rewrite: the record walk never follows symlinked folders (ChecklistStore.listRecordFiles)"))
+    @Test
     func symlinkLoopsInARecordsFolderAreInputErrors() throws {
         let cli = try Self.workspace()
         let folder = cli.workspace.appendingPathComponent("Checklists/demo/records/D-01")
@@ -329,7 +329,7 @@ import Glibc
     }
 
     /// Issue 8: a `records/D-01` that is a symbolic link to a folder elsewhere was written through.
-    @Test(.disabled("needs the ledger store rewrite: a symlinked records folder is refused before any read or write (ChecklistStore, Recorder)"))
+    @Test
     func recordsFolderSymlinkedElsewhereIsNeitherReadNorWrittenThrough() throws {
         let cli = try Self.workspace()
         let elsewhere = try TemporaryDirectory()
@@ -347,7 +347,7 @@ import Glibc
 
     /// Issue 8: a schema-valid record with `"item": "../../../../escape-target"`, then `revoke` of it, created a
     /// folder outside the workspace and wrote there.
-    @Test(.disabled("needs the ledger store rewrite: a record's item is checked against its pattern and its folder before any path is built (Ledger, Recorder)"))
+    @Test
     func pathTraversalInARecordsItemFieldIsAnInputError() throws {
         let cli = try Self.workspace()
         let item = "../../../../escape-target"
