@@ -95,15 +95,15 @@ public struct JUnitReport: Sendable {
         try writer.attribute("time", "0")
         let letters = parties.filter { item.responsibility[$0] != nil }
             .map { "\($0) \(item.responsibility[$0]!.isEmpty ? "-" : item.responsibility[$0]!)" }.joined(separator: ", ")
-        var details = ["\(item.id): \(item.task)"]
-        if !item.section.isEmpty { details.append("section: \(item.section)") }
+        var details = ["\(item.id): \(item.task.visible)"]
+        if !item.section.isEmpty { details.append("section: \(item.section.visible)") }
         details.append("responsibility: \(letters)")
         switch state.status {
         case .pending, .expired, .reconfirm, .broken:
             let (missing, fix) = state.attention(checklist: checklist)
             details.append("status: \(state.status.rawValue)")
-            details.append("missing: \(missing)")
-            details.append("fix: \(fix)")
+            details.append("missing: \(missing.visible)")
+            details.append("fix: \(fix.visible)")
             try writer.element(state.status == .broken ? "error" : "failure",
                                attributes: [("message", "\(state.status.rawValue): \(missing)"), ("type", state.status.rawValue)],
                                text: details.joined(separator: "\n"))
@@ -114,11 +114,11 @@ public struct JUnitReport: Sendable {
         case .complete:
             var lines = details + ["status: complete" + (state.expiresAt.map { ", valid through \(Timestamp.through($0))" } ?? "")]
             for evidence in state.validEvidence {
-                lines.append("evidence \(evidence.record.id) by \(evidence.record.by) on \(Timestamp.human(evidence.record.recordedAt))"
-                    + evidence.evidence.attachments.map { ", \($0.name) sha256 \($0.sha256)" }.joined())
+                lines.append("evidence \(evidence.record.id) by \(evidence.record.by.visible) on \(Timestamp.human(evidence.record.recordedAt))"
+                    + evidence.evidence.attachments.map { ", \($0.name.visible) sha256 \($0.sha256)" }.joined())
             }
             for evidence in state.futureEvidence {
-                lines.append("evidence \(evidence.record.id) by \(evidence.record.by): \(evidence.standingText)")
+                lines.append("evidence \(evidence.record.id) by \(evidence.record.by.visible): \(evidence.standingText.visible)")
             }
             try writer.element("system-out", text: lines.joined(separator: "\n"))
         case .retired:
@@ -132,11 +132,11 @@ public struct JUnitReport: Sendable {
     /// `waived until 2027-01-31 (approved by Jane): reason` or `not applicable (approved by Jane): reason`.
     static func skipMessage(_ state: ItemState) -> String {
         if case .waiver(let waiver)? = state.waiver?.body {
-            return "waived through \(Timestamp.through(waiver.until)) (approved by \(waiver.approvedBy), recorded by \(state.waiver!.by)): \(waiver.reason)"
+            return "waived through \(Timestamp.through(waiver.until)) (approved by \(waiver.approvedBy.visible), recorded by \(state.waiver!.by.visible)): \(waiver.reason.visible)"
         }
         if case .notApplicable(let body)? = state.notApplicable?.body {
-            return "not applicable (approved by \(body.approvedBy), recorded by \(state.notApplicable!.by)): \(body.reason)"
+            return "not applicable (approved by \(body.approvedBy.visible), recorded by \(state.notApplicable!.by.visible)): \(body.reason.visible)"
         }
-        return "not applicable (by the source matrix): \(state.sourceNotApplicableReason)"
+        return "not applicable (by the source matrix): \(state.sourceNotApplicableReason.visible)"
     }
 }
