@@ -185,28 +185,13 @@ public enum ReportWriter {
         return created
     }
 
-    /// Writes through POSIX calls so that ENOSPC and EFBIG (SIGXFSZ ignored) come back as errors.
+    /// Writes a new temporary file through POSIX calls (`AtomicFile.writeAll`), so that ENOSPC and EFBIG
+    /// (SIGXFSZ ignored) come back as errors that name the report.
     private static func writeFile(_ data: Data, to path: String, displayPath: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ReportError.writeFailed(path: displayPath, detail: "open: \(String(cString: strerror(errno)))") }
-        var failure: String?
-        data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Platform.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = "write: \(String(cString: strerror(errno)))"
-                    return
-                }
-                offset += written
-            }
-        }
-        if failure == nil && fsync(fd) != 0 { failure = "fsync: \(String(cString: strerror(errno)))" }
-        if close(fd) != 0 && failure == nil { failure = "close: \(String(cString: strerror(errno)))" }
-        if let failure {
-            unlink(path)
-            throw ReportError.writeFailed(path: displayPath, detail: failure)
+        do {
+            try AtomicFile.writeAll(data, to: path)
+        } catch let error as PosixError {
+            throw ReportError.writeFailed(path: displayPath, detail: error.description)
         }
     }
 }

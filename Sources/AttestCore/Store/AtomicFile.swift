@@ -81,7 +81,7 @@ public enum AtomicFile {
     }
 
     /// Writes through POSIX calls so that ENOSPC and EFBIG (with SIGXFSZ ignored) come back as errors.
-    static func writeAll(_ data: Data, to path: String) throws {
+    public static func writeAll(_ data: Data, to path: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw PosixError(call: "open", code: errno) }
         var failure: PosixError?
@@ -107,8 +107,8 @@ public enum AtomicFile {
 }
 
 /// A failed system call, named.
-struct PosixError: Error, CustomStringConvertible {
-    var call: String
-    var code: Int32
-    var description: String { "\(call): \(String(cString: strerror(code)))" }
+public struct PosixError: Error, CustomStringConvertible {
+    public var call: String
+    public var code: Int32
+    public var description: String { "\(call): \(String(cString: strerror(code)))" }
 }
