@@ -102,6 +102,25 @@ import Testing
         let signed = try #require(try cli.json(["show", "ACME-12", "--as-of", "2099-01-02"]) as? [String: Any])
         #expect(signed["status"] as? String == "complete")
         #expect(try cli.run(["sign", "ev-dropped", "--key", "alice.key"]).status == 2, "a signature is never replaced")
+        #expect(try cli.run(["approve", waiver] + Self.as_("ciso")).status == 2, "an approval is recorded once")
+        try Self.expectEveryRecordMatchesItsSchema(cli)
+    }
+
+    /// Approvals and settings that require signatures follow Schemas/ too (Python's jsonschema).
+    static func expectEveryRecordMatchesItsSchema(_ cli: CLI) throws {
+        guard SchemaTests.hasValidator else { return }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", SchemaTests.validator, CLI.root.appendingPathComponent("Schemas").path,
+                             cli.workspace.appendingPathComponent("Checklists").path]
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let failure = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0 && printed.contains("approval") && printed.contains("settings"), "\(printed)\(failure)")
     }
 
     @Test(.enabled(if: sshKeygen != nil, skip))

@@ -29,7 +29,8 @@ struct Show: ParsableCommand {
         Console.print(Console.paint("\(item.id.visible)  \(item.task.visible)", .bold))
         if !item.section.isEmpty { Console.print("section:        \(item.section.visible)") }
         Console.print("kind:           \(item.kind.rawValue)\(itemState.required ? " (required)" : "")")
-        Console.print("status:         " + Console.paint(itemState.status.rawValue, Console.color(for: itemState.status.rawValue)))
+        let shownStatus = itemState.required || item.retired ? itemState.status.rawValue : "- (not required: \(item.kind.rawValue))"
+        Console.print("status:         " + Console.paint(shownStatus, Console.color(for: itemState.status.rawValue)))
         let letters = state.parties.filter { item.responsibility[$0] != nil }
             .map { "\($0.visible) \(item.responsibility[$0]!.isEmpty ? "-" : item.responsibility[$0]!.visible)" }
         Console.print("responsibility: \(letters.joined(separator: ", "))")

@@ -80,6 +80,10 @@ struct Verify: ParsableCommand {
             for audit in audits { printText(audit) }
         }
         let problems = audits.flatMap { $0.problems }
+        let unreadable = audits.flatMap { $0.inputErrors }
+        if !problems.isEmpty && !unreadable.isEmpty && !output.json {
+            for message in unreadable { Console.error(message) }  // exit 3 wins, but what could not be read is still said
+        }
         if !problems.isEmpty {
             throw IntegrityError(problems: [], remedy: "\(problems.count) integrity failure\(problems.count == 1 ? "" : "s") (listed above); "
                 + "restore the files from git, or record corrections (attest revoke, attest tick, attest import)")

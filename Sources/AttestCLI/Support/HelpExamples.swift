@@ -21,7 +21,7 @@ enum HelpExamples {
         ],
         "show": [
             "attest show ACCS-11",
-            "attest show app-builder-apps --as-of 2026-09-30",
+            "attest show installing-app --as-of 2026-09-30",
             "attest show 11 --format json",
         ],
         "status": [

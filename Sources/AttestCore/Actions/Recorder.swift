@@ -194,6 +194,12 @@ public struct Recorder: Sendable {
         guard by != target.by else {
             throw StoreError.invalidInput("\(by) wrote \(target.id) and cannot approve it too; the approver must be another person")
         }
+        if let earlier = ledger.records.first(where: {
+            if case .approval(let body) = $0.record.body { return body.target == target.id && body.sha256 == stored.sha256 && $0.record.by == by }
+            return false
+        }) {
+            throw StoreError.invalidInput("\(by) approved \(target.id) already (\(earlier.record.id)); an approval is recorded once")
+        }
         guard signer != nil else {
             throw StoreError.invalidInput("an approval is always signed: give the approver's key with --key KEY, or set git's user.signingkey (gpg.format ssh)")
         }

@@ -104,7 +104,7 @@ public struct ItemState: Sendable {
             }
             if let unsigned = evidence.last(where: { $0.standing == .unsigned }) {
                 return ("evidence \(unsigned.record.id) is not validly signed by \(unsigned.record.by), and signatures are required",
-                        "attest sign \(unsigned.record.id) --checklist \(checklist) (run by \(unsigned.record.by))")
+                        "attest sign \(unsigned.record.id) --checklist \(checklist) (run by \(unsigned.record.by), if they recorded it; otherwise revoke it)")
             }
             if evidence.contains(where: { $0.standing == .awaitingReview }) {
                 let pendingID = evidence.last { $0.standing == .awaitingReview }?.record.id ?? "EVIDENCE-ID"

@@ -17,6 +17,20 @@ public struct Git: Sendable {
         return Git(directory: directory, prefix: lines.count > 1 ? String(lines[1]) : "")
     }
 
+    /// Why git cannot be used in `directory` when it is inside a repository that git refuses to read (a
+    /// repository owned by another user: git's "dubious ownership", common in CI containers); nil otherwise.
+    public static func refusal(in directory: URL) -> String? {
+        do {
+            _ = try run(["rev-parse", "--is-inside-work-tree"], in: directory)
+            return nil
+        } catch let error as GitError where error.message.contains("dubious ownership") {
+            return "git refuses this repository because another user owns it (\"dubious ownership\"); allow it with "
+                + "git config --global --add safe.directory '\(directory.path)' (in CI: the checkout's folder)"
+        } catch {
+            return nil
+        }
+    }
+
     /// Runs `git ARGUMENTS` in the workspace; stdout on exit 0, else `GitError` with git's own message.
     public func run(_ arguments: [String]) throws -> Data {
         try Self.run(arguments, in: directory)

@@ -67,6 +67,11 @@ public struct LedgerAudit: Sendable, Encodable {
     public static func git(_ workspace: Workspace, checklist: String?, since: String? = nil) -> (audit: GitAudit, checked: Bool) {
         guard let git = Git.repository(containing: workspace.root) else {
             var skipped = GitAudit()
+            if let refusal = Git.refusal(in: workspace.root) {
+                // A repository git will not read is not "no repository": the trail's history cannot be checked.
+                skipped.inputErrors.append("error: \(refusal)")
+                return (skipped, false)
+            }
             skipped.notes.append("not a git repository (or git is missing): committed records, sources and attachments were not compared with history")
             if let since { skipped.inputErrors.append("error: --since \(since) needs a git repository, and \(workspace.root.path) is not in one") }
             return (skipped, false)
