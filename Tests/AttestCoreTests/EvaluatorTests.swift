@@ -144,6 +144,19 @@ import Testing
         #expect(fixture.status("T-01", asOf: "2026-03-03") == .complete)
     }
 
+    /// Issue 9: an item's first appearance is no change of its letters, so evidence recorded before it (a record
+    /// dropped in early, or evidence for a row a later import adds) counts; only a real change asks to re-confirm.
+    @Test func firstAppearanceIsNoChangeOfLetters() {
+        var fixture = F(items: [F.item("T-01", "R")])
+        fixture.tick("T-02", at: "2026-02-10T09:00:00Z")
+        fixture.importTable([F.item("T-01", "R"), F.item("T-02", "RA", changedAt: "2026-03-01T00:00:00Z")], at: "2026-03-01T00:00:00Z")
+        #expect(fixture.status("T-02", asOf: "2026-03-02") == .complete, "T-02 first appeared on 2026-03-01: that is no change")
+        var changed = F.item("T-02", "R", changedAt: "2026-04-01T00:00:00Z")
+        changed.lettersChangedAt = F.date("2026-04-01T00:00:00Z")
+        fixture.importTable([F.item("T-01", "R"), changed], at: "2026-04-01T00:00:00Z")
+        #expect(fixture.status("T-02", asOf: "2026-04-02") == .reconfirm, "a later change of its letters is one")
+    }
+
     @Test func expiredOnlyWhenAllCurrentEvidenceIsPastItsValidity() {
         var fixture = F(items: [F.item("T-01", "RA")])
         fixture.tick("T-01", at: "2026-02-10T09:00:00Z", validUntil: "2026-03-31")
