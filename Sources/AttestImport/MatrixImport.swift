@@ -72,7 +72,7 @@ public struct MatrixImport: Sendable {
             // Only import and settings records: a bad evidence record elsewhere never blocks an import.
             let signatures = try SignatureContext.load(workspace, checklist: checklistID)
             let loaded = store.exists ? try store.loadRecords(.checklistRecords, signatures: signatures).checked() : []
-            let (settings, unsigned) = Evaluator.settingsAndUnsigned(loaded.sorted { Record.isOrderedBefore($0.record, $1.record) })
+            let (settings, unsigned) = Evaluator.settingsAndUnsigned(loaded)
             let heads = ImportChain(records: loaded, excluding: unsigned).heads(asOf: .distantFuture)
             var signer: RecordSigner?
             if options.sign || settings.signaturesRequired {

@@ -35,8 +35,7 @@ public struct Ledger: Sendable {
         let signatures = try SignatureContext.load(store.workspace, checklist: store.id)
         let set = store.loadRecords(readRecords ? .all : .checklistRecords, signatures: signatures)
         if strict, let error = set.errors.sorted(by: { $0.localizedDescription < $1.localizedDescription }).first { throw error }
-        let ordered = set.records.sorted { Record.isOrderedBefore($0.record, $1.record) }
-        let (settings, unsigned) = Evaluator.settingsAndUnsigned(ordered)
+        let (settings, unsigned) = Evaluator.settingsAndUnsigned(set.records)
         let imports = ImportChain(records: set.records, excluding: unsigned)
         // The newest import, whatever its date: a clock that ran behind must not hide the checklist.
         let head = try imports.inEffect(asOf: .distantFuture)

@@ -17,14 +17,13 @@ public struct Evaluator: Sendable {
 
     /// The attachment hashes that unrevoked evidence recorded at or before `asOf` relies on.
     public func attachmentHashes(asOf: Date) -> Set<String> {
-        let visible = records.filter { Self.isVisible($0.record, asOf: asOf) }
-        let revoked = Set(visible.compactMap { stored -> String? in
-            if case .revocation(let body) = stored.record.body { return body.target }
-            return nil
-        })
+        var revoked = Set<String>()
+        for index in records.indices where Self.isVisible(records[index].record, asOf: asOf) {
+            if case .revocation(let body) = records[index].record.body { revoked.insert(body.target) }
+        }
         var hashes = Set<String>()
-        for stored in visible where !revoked.contains(stored.record.id) {
-            if case .evidence(let evidence) = stored.record.body {
+        for index in records.indices where Self.isVisible(records[index].record, asOf: asOf) && !revoked.contains(records[index].record.id) {
+            if case .evidence(let evidence) = records[index].record.body {
                 for attachment in evidence.attachments { hashes.insert(attachment.sha256) }
             }
         }
@@ -97,17 +96,20 @@ public struct Evaluator: Sendable {
     /// The one rule for signatures. The settings in effect are those of the last settings record that counts;
     /// once signatures are required, a settings record counts only when validly signed (so an unsigned one
     /// cannot switch signing off). When they are required in the end, every record, whatever its date, counts
-    /// only when validly signed. Returns the settings in effect after `ordered` (in recorded order) and the
-    /// IDs of the records that do not count.
-    public static func settingsAndUnsigned(_ ordered: some Sequence<StoredRecord>) -> (settings: ChecklistSettings, unsigned: Set<String>) {
+    /// only when validly signed. Returns the settings in effect after `records` (in any order: only the few
+    /// settings records are sorted) and the IDs of the records that do not count.
+    public static func settingsAndUnsigned(_ records: some Sequence<StoredRecord>) -> (settings: ChecklistSettings, unsigned: Set<String>) {
         var settings = ChecklistSettings()
-        for stored in ordered {
+        let settingsRecords = records.filter { $0.record.type == .settings }.sorted { Record.isOrderedBefore($0.record, $1.record) }
+        for stored in settingsRecords {
             guard case .settings(let value) = stored.record.body else { continue }
             if settings.signaturesRequired && !stored.signature.isValid { continue }
             settings = value
         }
         guard settings.signaturesRequired else { return (settings, []) }
-        return (settings, Set(ordered.lazy.filter { !$0.signature.isValid }.map(\.record.id)))
+        var unsigned = Set<String>()
+        for stored in records where !stored.signature.isValid { unsigned.insert(stored.record.id) }
+        return (settings, unsigned)
     }
 
     /// Which records signatures keep from counting, and which waivers and marks their approver co-signed.
