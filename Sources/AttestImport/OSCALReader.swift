@@ -1,4 +1,4 @@
-public import AttestCore
+import AttestCore
 import Foundation
 
 /// Reads an OSCAL System Security Plan (JSON, OSCAL 1.0 and 1.1) as a responsibility matrix: what the

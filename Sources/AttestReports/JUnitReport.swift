@@ -1,5 +1,5 @@
 public import AttestCore
-public import Foundation
+import Foundation
 
 /// The JUnit XML report: a flat `testsuites` root, one `testsuite` per checklist, one `testcase` per
 /// required, unretired item. Streamed to disk through libxml2's writer.

@@ -51,8 +51,8 @@ struct Report: ParsableCommand {
         }
         let kinds: Set<ReportWriter.Kind> = only.flatMap(ReportWriter.Kind.init).map { [$0] } ?? Set(ReportWriter.Kind.allCases)
         var states = audited.map(\.state)
-        // The checks' findings lead the reports; broken items are reported as items (each its own error case).
-        for index in states.indices { states[index].integrityProblems = audited[index].audit.problems }
+        // Every integrity failure leads the reports (a broken item is also listed as an item).
+        for index in states.indices { states[index].integrityProblems = audited[index].integrityProblems }
         let generator = ReportGenerator.inspect(workspace, reportDirectory: directory)
         var reportSigning: ReportSigning?
         if signing.sign || signing.key != nil {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The digest of the recorded state as of a time, which a report prints and `attest verify --digest` checks
 /// later. One function per version; the rule for what a time sees is `Evaluator.isVisible`.
