@@ -51,7 +51,8 @@ struct Verify: ParsableCommand {
         if let ticker { progress = { done, _ in ticker(done) } }
         for id in try workspace.resolveChecklists(location.checklist) {
             do {
-                let ledger = try Ledger.load(workspace.store(for: id), strict: false)
+                // Every signature verified afresh: the verdict cache in .attest/ is never evidence.
+                let ledger = try Ledger.load(workspace.store(for: id), strict: false, freshSignatures: true)
                 audits.append(LedgerAudit.run(ledger, asOf: asOf, depth: .verify, deriver: TableDeriver(),
                                               expectedDigest: digest?.lowercased(), progress: progress))
             } catch {

@@ -21,7 +21,8 @@ public struct Ledger: Sendable {
     /// that only add a record about an item (tick, waive, na) need the item table alone, and one bad evidence
     /// record elsewhere must not block them. With `strict` (the default) an unreadable record is an error;
     /// without, it is collected in `inputErrors` and the rest is read.
-    public static func load(_ store: ChecklistStore, readRecords: Bool = true, strict: Bool = true, now: Date = Date()) throws -> Ledger {
+    public static func load(_ store: ChecklistStore, readRecords: Bool = true, strict: Bool = true, freshSignatures: Bool = false,
+                            now: Date = Date()) throws -> Ledger {
         guard store.exists else {
             if SafeFile.kind(of: store.directory.path) == .directory {
                 throw StoreError.malformed(path: "\(store.displayPath)/records/checklist", line: nil, column: nil,
@@ -32,7 +33,7 @@ public struct Ledger: Sendable {
         if let kind = SafeFile.kind(of: store.workspace.cacheDirectory.path), kind != .directory {
             throw StoreError.notRegularFile(path: ".attest", kind: "\(kind.rawValue) where attest's cache folder belongs; remove it")
         }
-        let signatures = try SignatureContext.load(store.workspace, checklist: store.id)
+        let signatures = try SignatureContext.load(store.workspace, checklist: store.id, cached: !freshSignatures)
         let set = store.loadRecords(readRecords ? .all : .checklistRecords, signatures: signatures)
         if strict, let error = set.errors.sorted(by: { $0.localizedDescription < $1.localizedDescription }).first { throw error }
         let (settings, unsigned) = Evaluator.settingsAndUnsigned(set.records)

@@ -126,6 +126,7 @@ public struct Recorder: Sendable {
         let reason = try required(reason, "--reason")
         let approver = try required(approvedBy, "--approved-by")
         let by = try required(by, "--by")
+        try checkApprover(approver, by: by)
         let end = until.endExclusive
         guard end > now else {
             throw StoreError.invalidInput("--until \(Timestamp.human(until.start)) has passed; a waiver must end in the future")
@@ -138,6 +139,7 @@ public struct Recorder: Sendable {
         let reason = try required(reason, "--reason")
         let approver = try required(approvedBy, "--approved-by")
         let by = try required(by, "--by")
+        try checkApprover(approver, by: by)
         return try write(.notApplicable(NotApplicable(reason: reason, approvedBy: approver)), item: item.id, by: by)
     }
 
@@ -242,6 +244,15 @@ public struct Recorder: Sendable {
         let record = Record(id: Record.makeID(type: body.type, at: now), checklist: ledger.checklist.id, item: item,
                             recordedAt: now, by: by, body: body)
         return (record, try store.write(record, signer: signer))
+    }
+
+    /// Where signatures are required, a waiver or mark counts only once another person co-signs it: one that
+    /// names its own author as approver could never count.
+    private func checkApprover(_ approver: String, by: String) throws {
+        if ledger.checklist.settings.signaturesRequired && approver == by {
+            throw StoreError.invalidInput("--approved-by names \(by.visible), who records it; signatures are required, so the approver must be "
+                + "another person, who co-signs it with `attest approve`")
+        }
     }
 
     private func liveItem(_ reference: String) throws -> ChecklistItem {

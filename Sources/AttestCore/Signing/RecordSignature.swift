@@ -52,7 +52,8 @@ public struct SignatureContext: Sendable {
     }
 
     /// `allowed_signers` of the workspace (a malformed line is exit 2 naming `allowed_signers:LINE:COL`).
-    public static func load(_ workspace: Workspace, checklist: String) throws -> SignatureContext {
+    /// Without `cached`, every signature is verified afresh (what `verify` does: a cache is never evidence).
+    public static func load(_ workspace: Workspace, checklist: String, cached: Bool = true) throws -> SignatureContext {
         let url = workspace.root.appendingPathComponent(AllowedSigners.fileName)
         guard Identifier.isChecklistID(checklist), let kind = SafeFile.kind(of: url.path) else {
             return SignatureContext(allowedSigners: AllowedSigners(entries: []), allowedSignersSHA256: nil)
@@ -62,7 +63,7 @@ public struct SignatureContext: Sendable {
         let sha256 = FileHasher.sha256(of: data)
         let cacheURL = workspace.cacheDirectory.appendingPathComponent("signatures-\(checklist).json")
         return SignatureContext(allowedSigners: try AllowedSigners(parsing: data), allowedSignersSHA256: sha256,
-                                cache: SignatureCache.load(cacheURL, allowedSigners: sha256), cacheURL: cacheURL)
+                                cache: cached ? SignatureCache.load(cacheURL, allowedSigners: sha256) : [:], cacheURL: cacheURL)
     }
 
     /// The verdict on one record's signature, from the cache when its inputs' hashes are known.

@@ -55,7 +55,7 @@ public enum SigningError: Error, LocalizedError, Sendable, Equatable {
         case .duplicateSigner(let principal, let key, let line):
             return "allowed_signers:\(line): error: \(principal) is listed with the key \(key) already; nothing was added"
         case .invalidPrincipal(let principal, let reason):
-            return "error: \"\(principal.prefix(100))\" cannot be a signer: \(reason)"
+            return "error: \"\(String(principal.prefix(100)).visible)\" cannot be a signer: \(reason)"
         }
     }
 }

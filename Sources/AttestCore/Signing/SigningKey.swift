@@ -108,12 +108,17 @@ public struct SigningKey: Hashable, Sendable, CustomStringConvertible {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw SigningError.keyFileMissing(path: path) }
         guard !isDirectory.boolValue else { throw SigningError.keyUnreadable(path: path, detail: "a directory, not a key file") }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw SigningError.keyUnreadable(path: path, detail: "permission denied")
+        // A path typed on the command line is followed, but must be a regular file: a FIFO or device never blocks or streams.
+        let data: Data
+        do {
+            data = try SafeFile.read(path, display: path, followingLinks: true, limit: maximumKeyFileSize, what: "key file")
+        } catch let error as StoreError {
+            switch error {
+            case .notRegularFile(_, let kind): throw SigningError.keyUnreadable(path: path, detail: "not a regular file (\(kind))")
+            case .tooLarge: throw SigningError.keyUnreadable(path: path, detail: "larger than 1 MiB, not a key")
+            default: throw SigningError.keyUnreadable(path: path, detail: error.errorDescription ?? "\(error)")
+            }
         }
-        defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: maximumKeyFileSize + 1)) ?? Data()
-        guard data.count <= maximumKeyFileSize else { throw SigningError.keyUnreadable(path: path, detail: "larger than 1 MiB, not a key") }
         return String(decoding: data, as: UTF8.self)
     }
 }

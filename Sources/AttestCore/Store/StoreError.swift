@@ -36,11 +36,11 @@ public enum StoreError: Error, LocalizedError, Sendable, Equatable {
         case .noChecklist(let workspace):
             return "\(workspace)/Checklists: error: no checklist yet; import a matrix with `attest import MATRIX --checklist ID`"
         case .unknownChecklist(let id, let known):
-            return "error: no checklist \"\(id)\"" + (known.isEmpty ? "; import one with `attest import MATRIX --checklist \(id)`" : "; the workspace has: \(known.joined(separator: ", "))")
+            return "error: no checklist \"\(id.visible)\"" + (known.isEmpty ? "; import one with `attest import MATRIX --checklist \(id)`" : "; the workspace has: \(known.joined(separator: ", "))")
         case .checklistRequired(let known):
             return "error: the workspace has several checklists (\(known.joined(separator: ", "))); say which with --checklist ID"
         case .invalidChecklistID(let id):
-            return "error: \"\(id)\" is not a checklist ID; use lowercase letters, digits and hyphens (e.g. adobe-commerce-cloud-service)"
+            return "error: \"\(id.visible)\" is not a checklist ID; use lowercase letters, digits and hyphens (e.g. adobe-commerce-cloud-service)"
         case .malformed(let path, let line, let column, let detail):
             return "\(Self.location(path, line, column)): error: \(detail); fix or remove the file (records are never rewritten by attest: a correction is a new record)"
         case .newerSchema(let path, let version):
@@ -56,13 +56,13 @@ public enum StoreError: Error, LocalizedError, Sendable, Equatable {
         case .recordExists(let path):
             return "\(path): error: a record of that name exists already and records are never overwritten; run the command again for a new record ID"
         case .unknownItem(let reference, let suggestions):
-            return "error: no item matches \"\(reference)\"" + Self.didYouMean(suggestions) + "; `attest list` shows the items"
+            return "error: no item matches \"\(reference.visible)\"" + Self.didYouMean(suggestions) + "; `attest list` shows the items"
         case .ambiguousItem(let reference, let candidates):
-            return "error: \"\(reference)\" matches several items: \(candidates.joined(separator: ", ")); use the ID"
+            return "error: \"\(reference.visible)\" matches several items: \(candidates.joined(separator: ", ")); use the ID"
         case .unknownRecord(let reference, let suggestions):
-            return "error: no record has the ID \"\(reference)\"" + Self.didYouMean(suggestions) + "; `attest show ITEM` lists an item's records"
+            return "error: no record has the ID \"\(reference.visible)\"" + Self.didYouMean(suggestions) + "; `attest show ITEM` lists an item's records"
         case .ambiguousRecord(let reference, let candidates):
-            return "error: \"\(reference)\" matches several records: \(candidates.joined(separator: ", ")); give more of the ID"
+            return "error: \"\(reference.visible)\" matches several records: \(candidates.joined(separator: ", ")); give more of the ID"
         case .invalidInput(let message):
             return "error: " + message
         case .importFork(let paths):

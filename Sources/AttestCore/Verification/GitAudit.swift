@@ -61,6 +61,12 @@ public struct GitAudit: Sendable {
         do {
             let scope = checklist.map { "Checklists/\($0)" } ?? "Checklists"
             output = try git.run(["diff", "--no-renames", "--no-abbrev", "--raw", "-z", "HEAD", "--", scope])
+            // Caches are never evidence: a committed `.attest/` (forged verdicts, a forged stat cache) is refused.
+            let cache = try git.run(["ls-files", "-z", "--", ".attest"])
+            if !cache.isEmpty {
+                audit.problems.append(".attest/: committed to git, but it holds caches that are never evidence (a committed verdict or stat "
+                    + "cache could vouch for what is not so); remove it from git (git rm -r --cached .attest) and commit")
+            }
             // `git diff` trusts the index: a file marked assume-unchanged or skip-worktree hides its edits.
             let flags = try git.run(["ls-files", "-v", "-z", "--", scope])
             for entry in String(decoding: flags, as: UTF8.self).split(separator: "\0") {
