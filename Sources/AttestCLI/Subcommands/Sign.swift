@@ -18,7 +18,11 @@ struct Sign: ParsableCommand {
     var records: [String]
 
     @OptionGroup var location: WorkspaceOptions
-    @OptionGroup var signing: SigningOptions
+
+    @Option(help: ArgumentHelp(
+        "The author's SSH key: a private key, or a public key whose private half is in ssh-agent "
+            + "(default: git's user.signingkey when gpg.format is ssh).", valueName: "PATH"))
+    var key: String?
 
     func validate() throws {
         if records.isEmpty { throw ValidationError("name the records to sign: attest sign RECORD-ID…") }
@@ -26,7 +30,9 @@ struct Sign: ParsableCommand {
 
     func run() throws {
         let ledger = try location.ledger()
-        let written = try Recorder(ledger: ledger, signer: try signing.signer(for: ledger, always: true)).sign(records)
+        let signer = RecordSigner(key: try SigningKey.resolve(explicit: key, in: ledger.store.workspace.root),
+                                  allowedSigners: ledger.signatures.allowedSigners)
+        let written = try Recorder(ledger: ledger, signer: signer).sign(records)
         for path in written { Console.print("Signed: \(path)") }
     }
 }

@@ -21,8 +21,7 @@ public struct Ledger: Sendable {
     /// that only add a record about an item (tick, waive, na) need the item table alone, and one bad evidence
     /// record elsewhere must not block them. With `strict` (the default) an unreadable record is an error;
     /// without, it is collected in `inputErrors` and the rest is read.
-    public static func load(_ store: ChecklistStore, readRecords: Bool = true, strict: Bool = true, freshSignatures: Bool = false,
-                            now: Date = Date()) throws -> Ledger {
+    public static func load(_ store: ChecklistStore, readRecords: Bool = true, strict: Bool = true, freshSignatures: Bool = false) throws -> Ledger {
         guard store.exists else {
             if SafeFile.kind(of: store.directory.path) == .directory {
                 throw StoreError.malformed(path: "\(store.displayPath)/records/checklist", line: nil, column: nil,
