@@ -59,7 +59,7 @@ struct OSCALReader {
         let requirementsPath = "$.system-security-plan.control-implementation.implemented-requirements"
         for (index, requirement) in (ssp["control-implementation"]?["implemented-requirements"]?.array ?? []).enumerated() {
             let here = "\(requirementsPath)[\(index)]"
-            guard let controlID = requirement["control-id"]?.string else {
+            guard let controlID = requirement["control-id"]?.string, !controlID.isEmpty, controlID != "." else {
                 throw context.invalid(requirement, here, "has no control-id; add the control it implements (e.g. \"ac-2\")")
             }
             let control = Self.displayedControl(controlID)
@@ -166,7 +166,8 @@ struct OSCALReader {
     /// `ac-2` → `AC-2`, `ia-2.1` → `IA-2(1)`, as NIST displays control IDs.
     static func displayedControl(_ id: String) -> String {
         let parts = id.split(separator: ".", maxSplits: 1)
-        let base = parts[0].uppercased()
+        guard let first = parts.first else { return id }
+        let base = first.uppercased()
         return parts.count == 2 ? "\(base)(\(parts[1]))" : base
     }
 
