@@ -31,6 +31,15 @@ import Testing
         print(json.dumps(checked, sort_keys=True))
         """
 
+    /// Every record under the workspace's Checklists/ checked against Schemas/ by Python's jsonschema; the
+    /// number of records checked per type.
+    static func validateRecords(_ cli: CLI, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Int] {
+        let result = try cli.run(["python3", "-c", validator, CLI.root.appendingPathComponent("Schemas").path,
+                                  cli.workspace.appendingPathComponent("Checklists").path], executable: "/usr/bin/env")
+        #expect(result.status == 0, "\(result.stderr)", sourceLocation: sourceLocation)
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Int], sourceLocation: sourceLocation)
+    }
+
     @Test(.enabled(if: hasValidator, "python3 with jsonschema is not installed (.ci/run installs it): schema check skipped"))
     func everyRecordTypeMatchesItsSchema() throws {
         let cli = try CLI.withDefaultChecklist()
@@ -46,19 +55,7 @@ import Testing
         try cli.run(["na", "ACCS-14", "--reason", "r", "--approved-by", "ciso"]).expectSuccess()
         try cli.run(["settings", "--review-required", "true", "--review-interval", "1y", "--due-soon", "6w"]).expectSuccess()
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", Self.validator, CLI.root.appendingPathComponent("Schemas").path,
-                             cli.workspace.appendingPathComponent("Checklists").path]
-        let pipe = Pipe(), errors = Pipe()
-        process.standardOutput = pipe
-        process.standardError = errors
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let failure = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(failure)")
-        let counts = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Int])
+        let counts = try Self.validateRecords(cli)
         #expect(Set(counts.keys) == ["evidence", "import", "not-applicable", "review", "revocation", "settings", "waiver"])
     }
 

@@ -154,7 +154,7 @@ enum DateArgument {
 /// Who is acting when `--by` is not given.
 enum Identity {
     static func current(in directory: URL?) -> String {
-        if let email = GitConfig.value("user.email", in: directory) { return email }
+        if let email = Git.config("user.email", in: directory) { return email }
         let environment = ProcessInfo.processInfo.environment
         if let user = environment["USER"] ?? environment["LOGNAME"], !user.isEmpty { return user }
         return NSUserName().isEmpty ? "unknown" : NSUserName()

@@ -32,8 +32,8 @@ public struct SigningKey: Hashable, Sendable, CustomStringConvertible {
     /// `--key` when given, else git's configuration read in `directory`; `noSigningKey` says how to set one.
     public static func resolve(explicit: String?, in directory: URL?) throws -> SigningKey {
         if let explicit { return try fromOption(explicit) }
-        let format = GitConfig.value("gpg.format", in: directory)
-        let signingKey = GitConfig.value("user.signingkey", in: directory)
+        let format = Git.config("gpg.format", in: directory)
+        let signingKey = Git.config("user.signingkey", in: directory)
         return try fromGitConfig(format: format, signingKey: signingKey)
     }
 

@@ -118,15 +118,8 @@ public struct AttachmentStore: Sendable {
     /// `.attest/tmp/`, created on demand; refused when `.attest` or `.attest/tmp` is there but not a real
     /// folder (a symbolic link could send the copy anywhere).
     private func makeTemporaryDirectory() throws -> URL {
-        for folder in [temporaryDirectory.deletingLastPathComponent(), temporaryDirectory] {
-            let shown = folder == temporaryDirectory ? ".attest/tmp" : ".attest"
-            if mkdir(folder.path, 0o755) != 0 && errno != EEXIST {
-                throw StoreError.writeFailed(path: shown, detail: SafeFile.describe(errno: errno))
-            }
-            if let kind = SafeFile.kind(of: folder.path), kind != .directory {
-                throw StoreError.notRegularFile(path: shown, kind: kind.rawValue + ", where attest keeps a folder")
-            }
-        }
+        try Workspace.realDirectory(temporaryDirectory.deletingLastPathComponent(), display: ".attest")
+        try Workspace.realDirectory(temporaryDirectory, display: ".attest/tmp")
         return temporaryDirectory
     }
 

@@ -43,9 +43,12 @@ public struct Git: Sendable {
         return text.isEmpty ? nil : text
     }
 
-    /// A configuration value (`user.email`, `gpg.format`), or nil when unset.
-    public func config(_ key: String) -> String? {
-        guard let output = try? run(["config", "--get", key]) else { return nil }
+    /// A configuration value (`user.email`, `gpg.format`, `user.signingkey`) as git reads it in `directory`
+    /// (the current directory when nil; outside a repository the global one), or nil when unset, empty, or git
+    /// is missing.
+    public static func config(_ key: String, in directory: URL?) -> String? {
+        let place = directory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        guard let output = try? run(["config", "--get", key], in: place) else { return nil }
         let text = String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? nil : text
     }
