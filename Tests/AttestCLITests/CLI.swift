@@ -1,14 +1,24 @@
 import AttestTestSupport
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs the built `attest` binary as a user would.
 struct CLI {
     struct Result {
         var status: Int32
+        /// The signal that ended the process, unless the hang guard sent it.
+        var signal: Int32? = nil
+        /// Killed by the hang guard.
+        var timedOut = false
         var stdout: String
         var stderr: String
     }
+
+    /// A hang guard, never a speed check: a command still running after this long is killed and reported.
+    static let hangGuard = 60.0
 
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -40,7 +50,16 @@ struct CLI {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        process.standardInput = FileHandle.nullDevice
         try process.run()
+        let killed = Collected()
+        let timer = DispatchWorkItem {
+            if process.isRunning {
+                killed.timedOut = true
+                kill(process.processIdentifier, SIGKILL)
+            }
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + Self.hangGuard, execute: timer)
         let collected = Collected()
         let group = DispatchGroup()
         group.enter()
@@ -51,8 +70,10 @@ struct CLI {
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: collected.data, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        timer.cancel()
+        let signal = process.terminationReason == .uncaughtSignal && !killed.timedOut ? process.terminationStatus : nil
+        return Result(status: process.terminationStatus, signal: signal, timedOut: killed.timedOut,
+                      stdout: String(decoding: collected.data, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
 
     func json(_ arguments: [String]) throws -> Any {
@@ -61,7 +82,10 @@ struct CLI {
         return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
     }
 
-    private final class Collected: @unchecked Sendable { var data = Data() }
+    private final class Collected: @unchecked Sendable {
+        var data = Data()
+        var timedOut = false
+    }
 
     struct CLIError: Error, CustomStringConvertible {
         var result: Result

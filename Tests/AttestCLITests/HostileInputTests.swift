@@ -402,16 +402,12 @@ import Glibc
     }
 }
 
-/// A run of the binary under the hang guard.
-struct GuardedResult {
-    var status: Int32
-    var signal: Int32?
-    var timedOut: Bool
-    var stdout: String
-    var stderr: String
+/// A run of the binary under the hang guard (`CLI.run` always has one).
+typealias GuardedResult = CLI.Result
 
+extension CLI.Result {
     func expectNoSignalNoHang(_ command: [String], sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(!timedOut, "\(command) still running after \(HangGuard.seconds) s", sourceLocation: sourceLocation)
+        #expect(!timedOut, "\(command) still running after \(CLI.hangGuard) s", sourceLocation: sourceLocation)
         #expect(signal == nil, "\(command) died of signal \(signal ?? 0)", sourceLocation: sourceLocation)
         #expect([0, 1, 2, 3].contains(status), "\(command) exit \(status)", sourceLocation: sourceLocation)
     }
@@ -421,49 +417,10 @@ struct GuardedResult {
     }
 }
 
-/// A hang guard, never a speed check: a command still running after this long is killed and reported.
-enum HangGuard {
-    static let seconds = 60.0
-}
-
 extension CLI {
-    /// Runs the binary (or `executable`) with the hang guard.
+    /// Runs the binary (or `executable`) with stdin closed and Swift's backtracer off, so that a crash is a signal.
     func guarded(_ arguments: [String], executable: String? = nil) throws -> GuardedResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable ?? Self.binary.path)
-        process.arguments = arguments
-        process.currentDirectoryURL = workspace
-        var environment = ProcessInfo.processInfo.environment
-        environment["USER"] = "tester"
-        environment["SWIFT_BACKTRACE"] = "enable=no"
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let killed = GuardFlag()
-        let timer = DispatchWorkItem {
-            if process.isRunning {
-                killed.value = true
-                kill(process.processIdentifier, SIGKILL)
-            }
-        }
-        DispatchQueue.global().asyncAfter(deadline: .now() + HangGuard.seconds, execute: timer)
-        let collected = GuardFlag()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            collected.data = out.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        timer.cancel()
-        let signal = process.terminationReason == .uncaughtSignal && !killed.value ? process.terminationStatus : nil
-        return GuardedResult(status: process.terminationStatus, signal: signal, timedOut: killed.value,
-                             stdout: String(decoding: collected.data, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        try run(arguments, executable: executable, environment: ["SWIFT_BACKTRACE": "enable=no"])
     }
 
     /// Every entry under the workspace but `.attest/`: files by content, links by target, others by kind;
@@ -491,7 +448,3 @@ extension CLI {
     }
 }
 
-private final class GuardFlag: @unchecked Sendable {
-    var value = false
-    var data = Data()
-}
