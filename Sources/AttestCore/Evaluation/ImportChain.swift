@@ -29,8 +29,6 @@ public struct ImportChain: Sendable {
         byID = Dictionary(imports.map { ($0.record.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    public var isEmpty: Bool { imports.isEmpty }
-
     /// The imports at `asOf` that no import at `asOf` follows, directly or through others (an import dated
     /// later, as from a clock running ahead, still passes on what it follows): one, or several when the
     /// table forked.

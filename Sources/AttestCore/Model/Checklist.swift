@@ -102,9 +102,6 @@ public struct Checklist: Hashable, Sendable {
                   prefix: body.prefix, source: body.source, importedAt: importedAt, settings: settings, items: body.items)
     }
 
-    /// The next item number: numbers are never reused, and retired items stay in the table.
-    public var nextNumber: Int { (items.map(\.number).max() ?? 0) + 1 }
-
     /// Checklist IDs are lowercase letters, digits and hyphens.
     public static func isValidID(_ id: String) -> Bool { Identifier.isChecklistID(id) }
 

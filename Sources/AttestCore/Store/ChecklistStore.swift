@@ -170,8 +170,6 @@ public struct ChecklistStore: Sendable {
         case all
         /// `records/checklist/`: import and settings records.
         case checklistRecords
-        /// `records/checklist/` and one item's folder.
-        case item(String)
     }
 
     /// Every record in scope, decoded on every core and checked against its schema's rules and its place;
@@ -279,8 +277,6 @@ public struct ChecklistStore: Sendable {
             folders = names
         case .checklistRecords:
             folders = [Self.checklistFolder]
-        case .item(let item):
-            folders = [Self.checklistFolder, item]
         }
         for folder in folders {
             let absolute = recordsPath + "/" + folder

@@ -115,7 +115,8 @@ public struct GitAudit: Sendable {
                 audit.inputErrors.append("error: --since \(revision): this is a shallow clone, so git cannot tell whether it is an ancestor of HEAD; "
                     + "fetch the history (git fetch --unshallow, or fetch-depth: 0 in the CI checkout)")
             } else {
-                audit.problems.append("--since \(revision): it is not an ancestor of HEAD, so history since it was rewritten; records are append-only")
+                audit.problems.append("--since \(revision): it is not an ancestor of HEAD, so the history since it was rewritten (records are append-only); "
+                    + "if the branch was only rebased, compare from the commit both share: attest verify --since $(git merge-base HEAD \(revision))")
             }
             return audit
         }
