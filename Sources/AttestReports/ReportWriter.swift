@@ -161,28 +161,17 @@ public enum ReportWriter {
 
     /// Creates `folder` and any missing parents; returns those it created, outermost first.
     private static func createFolder(_ folder: URL, displayPath: String) throws -> [URL] {
-        var missing: [URL] = []
-        var candidate = folder.standardizedFileURL
-        var isDirectory: ObjCBool = false
-        while !FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory) {
-            missing.insert(candidate, at: 0)
-            let parent = candidate.deletingLastPathComponent()
-            if parent.path == candidate.path { break }
-            candidate = parent
-        }
-        if missing.isEmpty && !isDirectory.boolValue {
+        let missing = AtomicFile.missingAncestors(of: folder.standardizedFileURL)  // deepest first
+        if missing.isEmpty, SafeFile.kind(of: folder.path, followingLinks: true) != .directory {
             throw ReportError.writeFailed(path: displayPath, detail: "not a directory")
         }
-        var created: [URL] = []
-        for url in missing {
-            guard mkdir(url.path, 0o755) == 0 else {
-                let code = errno
-                for done in created.reversed() { rmdir(done.path) }
-                throw ReportError.writeFailed(path: displayPath, detail: "cannot create \(url.path): \(String(cString: strerror(code)))")
-            }
-            created.append(url)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            AtomicFile.removeFolders(missing)
+            throw ReportError.writeFailed(path: displayPath, detail: "cannot create it: \(error.localizedDescription)")
         }
-        return created
+        return missing.reversed()
     }
 
     /// Writes a new temporary file through POSIX calls (`AtomicFile.writeAll`), so that ENOSPC and EFBIG

@@ -65,7 +65,7 @@ public enum AtomicFile {
     }
 
     /// The folders that creating `directory` would make, deepest first.
-    static func missingAncestors(of directory: URL) -> [URL] {
+    public static func missingAncestors(of directory: URL) -> [URL] {
         var result: [URL] = []
         var current = directory
         while SafeFile.kind(of: current.path) == nil, current.path != "/" {
@@ -76,7 +76,7 @@ public enum AtomicFile {
     }
 
     /// Removes folders a failed write created (deepest first; only while empty).
-    static func removeFolders(_ folders: [URL]) {
+    public static func removeFolders(_ folders: [URL]) {
         for folder in folders { rmdir(folder.path) }
     }
 
