@@ -267,7 +267,9 @@ import Testing
         #expect(try Data(contentsOf: mirror) == mirrorBytes)
         #expect(try cli.run(["show", "ACCS-11"]).stdout.contains("complete"), "the mirror's settings are not read")
         let status = try #require(try cli.json(["status"]) as? [String: Any])
-        #expect(String(describing: status).contains("pending"))
+        let checklist = try #require((status["checklists"] as? [[String: Any]])?.first)
+        let counts = try #require(checklist["counts"] as? [String: Int])
+        #expect(counts["pending"] == 7 && counts["complete"] == 1, "the landed table, read from its import record: \(counts)")
         // attest 0.1's digest: SHA-256 over "attest-state-v1\t<checklist>\n" and "<id>\t<sha256 of the file>\n" lines.
         let bytes = try Data(contentsOf: cli.workspace.appendingPathComponent(Self.importFile))
         let text = "attest-state-v1\tadobe-commerce-cloud-service\nim-20261127T120035Z-2e24461b\t\(FileHasher.sha256(of: bytes))\n"
