@@ -1,3 +1,4 @@
+import AttestCore
 import AttestTestSupport
 import Foundation
 import Testing
@@ -64,10 +65,10 @@ struct CLI {
         let group = DispatchGroup()
         group.enter()
         DispatchQueue.global().async {
-            collected.data = out.fileHandleForReading.readDataToEndOfFile()
+            collected.data = out.fileHandleForReading.readAllRetryingInterrupts()
             group.leave()
         }
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readAllRetryingInterrupts()
         group.wait()
         process.waitUntilExit()
         timer.cancel()

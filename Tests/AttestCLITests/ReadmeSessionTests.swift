@@ -1,3 +1,4 @@
+import AttestCore
 import AttestTestSupport
 import Foundation
 import Testing
@@ -83,7 +84,7 @@ import Testing
             process.standardOutput = pipe
             process.standardInput = FileHandle.nullDevice
             try process.run()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let output = String(decoding: pipe.fileHandleForReading.readAllRetryingInterrupts(), as: UTF8.self)
             process.waitUntilExit()
             var lines = output.components(separatedBy: "\n")
             if lines.last == "" { lines.removeLast() }

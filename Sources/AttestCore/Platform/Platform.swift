@@ -1,7 +1,8 @@
+public import Foundation
 #if canImport(Glibc)
-public import Glibc
+import Glibc
 #elseif canImport(Darwin)
-public import Darwin
+import Darwin
 #endif
 
 /// The few system calls whose spelling differs between Linux (Glibc) and macOS (Darwin). Everything else
@@ -44,5 +45,22 @@ public enum Platform {
         (Int64(info.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(info.st_mtimespec.tv_nsec),
          Int64(info.st_ctimespec.tv_sec) * 1_000_000_000 + Int64(info.st_ctimespec.tv_nsec))
         #endif
+    }
+}
+
+
+extension FileHandle {
+    /// Everything until end of file, retrying reads a signal interrupted (`readDataToEndOfFile` traps on EINTR).
+    public func readAllRetryingInterrupts() -> Data {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Platform.read(fileDescriptor, $0.baseAddress!, $0.count) }
+            if count > 0 {
+                data.append(contentsOf: buffer[..<count])
+            } else if count == 0 || errno != EINTR {
+                return data
+            }
+        }
     }
 }

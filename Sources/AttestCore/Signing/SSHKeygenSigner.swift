@@ -128,7 +128,7 @@ public struct SSHKeygenSigner: Sendable {
         } catch {
             throw SigningError.sshKeygenMissing
         }
-        let data = errors.fileHandleForReading.readDataToEndOfFile()
+        let data = errors.fileHandleForReading.readAllRetryingInterrupts()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data.prefix(64 * 1024), as: UTF8.self))
     }

@@ -82,11 +82,11 @@ public struct Git: Sendable {
         let errorText = Locked(Data())
         let drained = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
-            let data = errors.fileHandleForReading.readDataToEndOfFile()
+            let data = errors.fileHandleForReading.readAllRetryingInterrupts()
             errorText.withLock { $0 = data }
             drained.signal()
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let data = output.fileHandleForReading.readAllRetryingInterrupts()
         process.waitUntilExit()
         drained.wait()
         guard process.terminationStatus == 0 else {

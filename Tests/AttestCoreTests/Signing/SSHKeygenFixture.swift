@@ -106,8 +106,8 @@ final class SSHKeygenFixture: @unchecked Sendable {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readAllRetryingInterrupts()
+        let outData = out.fileHandleForReading.readAllRetryingInterrupts()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))
