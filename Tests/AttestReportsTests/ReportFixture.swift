@@ -30,9 +30,9 @@ enum ReportFixture {
             references: [ExternalReference(url: "s3://evidence/full-dump.tar", sha256: String(repeating: "b", count: 64))],
             effective: F.date("2026-01-15"), validUntil: Timestamp.parse("2026-07-01")!.endExclusive)),
             item: "T-01", at: "2026-01-15T10:00:00Z", by: "Ünal \u{1B}[1m<admin>\u{0} 😀")
-        fixture.records[fixture.records.count - 1].signature = .invalid("the signing key is not listed in allowed_signers for this principal")
+        fixture.sign(last: .invalid("the signing key is not listed in allowed_signers for this principal"))
         fixture.tick("T-03", at: "2026-01-20T10:00:00Z", validUntil: "2026-03-31")
-        fixture.records[fixture.records.count - 1].signature = signed(by: "alice@example.com")
+        fixture.sign(last: signed(by: "alice@example.com"))
         // Dated after the as-of: "not yet effective until 2026-07-01" everywhere; T-02 stays pending.
         fixture.tick("T-02", at: "2026-06-01T10:00:00Z", effective: "2026-07-01")
         fixture.tick("T-04", at: "2026-01-21T10:00:00Z")
@@ -40,11 +40,11 @@ enum ReportFixture {
                      attachments: [Attachment(name: "backup-restore.log", size: 912, mediaType: "text/plain", sha256: missingHash)])
         fixture.add(.waiver(Waiver(reason: "Migration to the new region | Q3", approvedBy: "ciso@example.com",
                                    until: Timestamp.parse("2026-06-30")!.endExclusive)), item: "T-06", at: "2026-02-10T10:00:00Z")
-        fixture.records[fixture.records.count - 1].signature = signed(by: "alice@example.com")
+        fixture.sign(last: signed(by: "alice@example.com"))
         let waiver = fixture.records[fixture.records.count - 1]
         fixture.add(.approval(Approval(target: waiver.record.id, sha256: waiver.sha256)), item: "T-06", at: "2026-02-10T11:00:00Z",
                     by: "ciso@example.com")
-        fixture.records[fixture.records.count - 1].signature = signed(by: "ciso@example.com")
+        fixture.sign(last: signed(by: "ciso@example.com"))
         fixture.add(.notApplicable(NotApplicable(reason: "No custom apps <yet>", approvedBy: "cto@example.com")), item: "T-07", at: "2026-02-11T10:00:00Z")
         fixture.add(.evidence(Evidence(note: hostile, links: [], attachments: [], references: [], effective: F.date("2026-02-12"), validUntil: nil)),
                     item: "T-12", at: "2026-02-12T10:00:00Z", by: hostile)

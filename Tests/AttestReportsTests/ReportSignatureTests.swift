@@ -41,7 +41,10 @@ import Testing
         state.settings.signaturesRequired = true
         let t04 = try #require(state.items.firstIndex { $0.item.id == "T-04" })
         state.items[t04].status = .pending
-        for index in state.items[t04].evidence.indices { state.items[t04].evidence[index].standing = .unsigned }
+        state.items[t04].evidence = state.items[t04].evidence.map {
+            EvidenceState(record: $0.record, evidence: $0.evidence, standing: .unsigned, validUntil: $0.validUntil, revocation: $0.revocation,
+                          review: $0.review, damagedAttachments: $0.damagedAttachments)
+        }
         let t07 = try #require(state.items.firstIndex { $0.item.id == "T-07" })
         state.items[t07].awaitingApproval = state.items[t07].notApplicable
         state.items[t07].notApplicable = nil

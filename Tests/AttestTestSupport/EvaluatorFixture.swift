@@ -44,6 +44,12 @@ public struct EvaluatorFixture {
         return record
     }
 
+    /// Gives the record added last a signature verdict, as reading its `.sig` would have.
+    public mutating func sign(last signature: RecordSignature) {
+        let last = records.removeLast()
+        records.append(StoredRecord(record: last.record, path: last.path, sha256: last.sha256, signature: signature))
+    }
+
     @discardableResult
     public mutating func tick(_ item: String, at time: String, effective: String? = nil, validUntil: String? = nil,
                        attachments: [Attachment] = [], by: String = "alice@example.com") -> Record {

@@ -1,7 +1,8 @@
 public import Foundation
 
 /// One evidence record as evaluated at a point in time.
-public struct EvidenceState: Hashable, Sendable {
+/// A class, shared rather than copied: reports and filters pass 10^5 of them around.
+public final class EvidenceState: Hashable, Sendable {
     public enum Standing: String, Hashable, Sendable {
         /// Counts towards `complete`.
         case valid
@@ -20,16 +21,27 @@ public struct EvidenceState: Hashable, Sendable {
         case unsigned
     }
 
-    public var record: Record
-    public var evidence: Evidence
-    public var standing: Standing
+    public let record: Record
+    public let evidence: Evidence
+    public let standing: Standing
     /// End of validity (exclusive), nil when it does not expire.
-    public var validUntil: Date?
-    public var revocation: Record?
+    public let validUntil: Date?
+    public let revocation: Record?
     /// The review that decides (the latest), if any.
-    public var review: Record?
+    public let review: Record?
     /// Attachments that are missing or altered, with what was found.
-    public var damagedAttachments: [(attachment: Attachment, check: AttachmentStore.Check)]
+    public let damagedAttachments: [(attachment: Attachment, check: AttachmentStore.Check)]
+
+    public init(record: Record, evidence: Evidence, standing: Standing, validUntil: Date?, revocation: Record?, review: Record?,
+                damagedAttachments: [(attachment: Attachment, check: AttachmentStore.Check)]) {
+        self.record = record
+        self.evidence = evidence
+        self.standing = standing
+        self.validUntil = validUntil
+        self.revocation = revocation
+        self.review = review
+        self.damagedAttachments = damagedAttachments
+    }
 
     public static func == (lhs: EvidenceState, rhs: EvidenceState) -> Bool {
         lhs.record == rhs.record && lhs.standing == rhs.standing && lhs.validUntil == rhs.validUntil

@@ -202,7 +202,8 @@ public struct Record: Hashable, Sendable {
     /// The major schema version this attest reads.
     public static let supportedMajor = 2
 
-    public enum Body: Hashable, Sendable {
+    /// Indirect: a record is copied into many lists while evaluating, and a boxed body copies as one reference.
+    public indirect enum Body: Hashable, Sendable {
         case evidence(Evidence)
         case revocation(Revocation)
         case waiver(Waiver)
