@@ -83,14 +83,21 @@ public struct Evaluator: Sendable {
         var table: [ChecklistItem] = []
         if case .import(let body)? = importRecord?.body { table = override ?? body.items }
         let firstSeen = chain.firstSeen(asOf: asOf)
-        let states = table.map { item in
-            evaluate(item, firstSeen: firstSeen[item.id], records: byItem[item.id] ?? [], revocations: revocations, reviews: reviews,
-                     signing: Signing(unsigned: unsigned, approved: approved), settings: settings, asOf: asOf, attachments: attachments)
+        let signing = Signing(unsigned: unsigned, approved: approved)
+        // The digest and the items are independent: one core each.
+        let visible = order.map { records[$0] }
+        let results = Parallel.map(2) { [table, byItem, revocations, reviews] part -> Part in
+            if part == 0 { return .digest(StateDigest.current(checklistID: checklistID, records: visible)) }
+            return .states(table.map { item in
+                evaluate(item, firstSeen: firstSeen[item.id], records: byItem[item.id] ?? [], revocations: revocations, reviews: reviews,
+                         signing: signing, settings: settings, asOf: asOf, attachments: attachments)
+            })
         }
+        guard case .digest(let digest) = results[0], case .states(let states) = results[1] else { preconditionFailure() }
         return ChecklistState(
             checklist: checklistView(importRecord: importRecord, settings: settings, items: table), asOf: asOf, settings: settings,
             importRecord: importRecord, items: states, signatures: signatures,
-            digest: StateDigest.current(checklistID: checklistID, records: order.lazy.map { records[$0] }), recordCount: order.count)
+            digest: digest, recordCount: order.count)
     }
 
     /// The one rule for signatures. The settings in effect are those of the last settings record that counts;
@@ -110,6 +117,12 @@ public struct Evaluator: Sendable {
         var unsigned = Set<String>()
         for stored in records where !stored.signature.isValid { unsigned.insert(stored.record.id) }
         return (settings, unsigned)
+    }
+
+    /// What each of the two cores computes.
+    private enum Part: Sendable {
+        case digest(String)
+        case states([ItemState])
     }
 
     /// Which records signatures keep from counting, and which waivers and marks their approver co-signed.

@@ -93,7 +93,7 @@ public struct AttachmentStore: Sendable {
                 throw StoreError.writeFailed(path: relativePath(for: result.sha256), detail: PosixError(call: "link", code: errno).description)
             }
             // A stored copy that was altered (or replaced by a link or a FIFO) is repaired by storing the original again.
-            if checkOne(result.sha256, cached: nil).0 != .intact {
+            if checkOne(result.sha256, path: url(for: result.sha256).path, cached: nil).0 != .intact {
                 guard rename(temporary, final.path) == 0 else {
                     throw StoreError.writeFailed(path: relativePath(for: result.sha256), detail: PosixError(call: "rename", code: errno).description)
                 }
@@ -136,11 +136,18 @@ public struct AttachmentStore: Sendable {
         let list = Array(hashes)
         let snapshot = cache
         let finished = Locked(0)
-        let results = Parallel.map(list.count) { index in
-            let result = checkOne(list[index], cached: snapshot[list[index]])
-            if let progress { progress(finished.withLock { count in count += 1; return count }) }
-            return result
-        }
+        let base = directory.path + "/sha256/"
+        // In a few chunks a core, not a task per file: at 10^4 files the handing out would cost more than the stat.
+        let chunks = max(1, min(list.count / 256 + 1, ProcessInfo.processInfo.activeProcessorCount * 4))
+        let chunkSize = (list.count + chunks - 1) / chunks
+        let results = Parallel.map(chunks) { chunk in
+            (chunk * chunkSize..<min(list.count, (chunk + 1) * chunkSize)).map { index in
+                let hash = list[index]
+                let result = checkOne(hash, path: base + hash.prefix(2) + "/" + hash, cached: snapshot[hash])
+                if let progress { progress(finished.withLock { count in count += 1; return count }) }
+                return result
+            }
+        }.flatMap { $0 }
         var output: [String: Check] = [:]
         var changed = false
         for (index, hash) in list.enumerated() {
@@ -162,8 +169,7 @@ public struct AttachmentStore: Sendable {
         var inode: UInt64
     }
 
-    private func checkOne(_ hash: String, cached: CacheEntry?) -> (Check, CacheEntry?) {
-        let path = url(for: hash).path
+    private func checkOne(_ hash: String, path: String, cached: CacheEntry?) -> (Check, CacheEntry?) {
         var info = stat()
         guard lstat(path, &info) == 0 else { return (.missing, nil) }
         let kind = SafeFile.Kind(mode: info.st_mode)
@@ -181,16 +187,41 @@ public struct AttachmentStore: Sendable {
         return actual == hash ? (.intact, entry) : (.altered(actual: actual), nil)
     }
 
+    /// The stat cache: a line per file, `<sha256> <size> <mtime ns> <ctime ns> <inode>` after a header line.
+    static let cacheHeader = "attest attachment stat cache 2"
+
     private func loadCache() -> [String: CacheEntry] {
-        guard let cacheURL, let data = try? Data(contentsOf: cacheURL),
-              let cache = try? JSONDecoder().decode([String: CacheEntry].self, from: data)
-        else { return [:] }
+        guard let cacheURL, let data = try? SafeFile.read(cacheURL.path, display: cacheURL.path, limit: 1 << 30, what: "stat cache") else { return [:] }
+        return Self.parseCache(data)
+    }
+
+    /// The entries of a stat cache file; nothing at all when any line is not as `saveCache` writes it.
+    static func parseCache(_ data: Data) -> [String: CacheEntry] {
+        let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        guard lines.first.map({ String(decoding: $0, as: UTF8.self) }) == cacheHeader else { return [:] }
+        var cache: [String: CacheEntry] = [:]
+        cache.reserveCapacity(lines.count)
+        for line in lines.dropFirst() where !line.isEmpty {
+            let fields = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
+            guard fields.count == 5, fields[0].count == 64 else { return [:] }
+            let hash = String(decoding: fields[0], as: UTF8.self)
+            guard Identifier.isSHA256(hash), let size = Int64(String(decoding: fields[1], as: UTF8.self)),
+                  let mtime = Int64(String(decoding: fields[2], as: UTF8.self)), let ctime = Int64(String(decoding: fields[3], as: UTF8.self)),
+                  let inode = UInt64(String(decoding: fields[4], as: UTF8.self))
+            else { return [:] }
+            cache[hash] = CacheEntry(size: size, mtime: mtime, ctime: ctime, inode: inode)
+        }
         return cache
     }
 
     private func saveCache(_ cache: [String: CacheEntry]) {
-        guard let cacheURL, let data = try? JSONEncoder().encode(cache) else { return }
+        guard let cacheURL else { return }
+        var text = Self.cacheHeader + "\n"
+        text.reserveCapacity(cache.count * 120)
+        for (hash, entry) in cache.sorted(by: { $0.key < $1.key }) {
+            text += "\(hash) \(entry.size) \(entry.mtime) \(entry.ctime) \(entry.inode)\n"
+        }
         // A cache that cannot be written costs only speed.
-        try? AtomicFile.write(data, to: cacheURL, mode: .replace)
+        try? AtomicFile.write(Data(text.utf8), to: cacheURL, mode: .replace)
     }
 }

@@ -4,8 +4,10 @@
 public enum RecordValidator {
     /// `^[0-9]+\.[0-9]+$`
     static func isSchemaVersion(_ text: String) -> Bool {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 2 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }
+        let bytes = text.utf8
+        guard let dot = bytes.firstIndex(of: UInt8(ascii: ".")) else { return false }
+        let isDigits = { (part: Substring.UTF8View) in !part.isEmpty && part.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } }
+        return isDigits(Substring(text).utf8[..<dot]) && isDigits(Substring(text).utf8[bytes.index(after: dot)...])
     }
 
     /// `^R?A?C?I?$`: normalized RACI letters.
@@ -24,7 +26,7 @@ public enum RecordValidator {
         }
         guard isSchemaVersion(record.schemaVersion) else { throw fail("schemaVersion", "must be MAJOR.MINOR, such as 1.1") }
         guard Identifier.isRecordID(record.id) else { throw fail("id", "must match ^[A-Za-z0-9][A-Za-z0-9._-]*$ (at most 128 characters)") }
-        guard fileName == record.id + ".json" else { throw fail("id", "is \"\(record.id)\" but the file is named \(fileName); a record's file is <id>.json") }
+        guard fileName.utf8.count == record.id.utf8.count + 5, fileName.hasSuffix(".json"), fileName.utf8.starts(with: record.id.utf8) else { throw fail("id", "is \"\(record.id)\" but the file is named \(fileName); a record's file is <id>.json") }
         guard Identifier.isChecklistID(record.checklist) else { throw fail("checklist", "must be a checklist ID (lowercase words joined by hyphens)") }
         guard record.checklist == checklistID else { throw fail("checklist", "is \"\(record.checklist)\" but the file is in checklist \"\(checklistID)\"") }
         try nonEmpty(record.by, "by")

@@ -7,25 +7,47 @@ public enum StateDigest {
     /// its bytes`) and the sources their import records name (`source <TAB> SHA-256`), each group sorted by
     /// UTF-8 bytes, after a header naming the checklist. Neither `allowed_signers` nor `.sig` files are inputs.
     public static func current(checklistID: String, records: some Sequence<StoredRecord>) -> String {
-        var lines: [(String, String)] = []
+        var sorted: [(high: UInt64, low: UInt64, stored: StoredRecord)] = []
+        sorted.reserveCapacity(records.underestimatedCount)
         var sources = Set<String>()
         for stored in records {
-            lines.append((stored.record.id, stored.sha256))
-            if case .import(let body) = stored.record.body { sources.insert(body.source.sha256) }
+            let (high, low) = prefixKey(stored.record.id)
+            sorted.append((high, low, stored))
+            if stored.record.type == .import, case .import(let body) = stored.record.body { sources.insert(body.source.sha256) }
         }
-        // Record IDs are ASCII (`Identifier.isRecordID`), where String's ordering is the UTF-8 bytes' and fast.
-        lines.sort { $0.0 < $1.0 }
-        var text = "attest-state-v2\t\(checklistID)\n"
-        text.reserveCapacity(lines.count * 120)
-        for (id, sha256) in lines {
-            text += "record\t"
-            text += id
-            text += "\t"
-            text += sha256
-            text += "\n"
+        // By the first 16 bytes packed in two integers (no string is touched for most comparisons at 10^5
+        // records), then each run of equal prefixes by the whole ID: the order of the IDs' UTF-8 bytes.
+        sorted.sort { ($0.high, $0.low) < ($1.high, $1.low) }
+        var start = 0
+        while start < sorted.count {
+            var end = start + 1
+            while end < sorted.count && sorted[end].high == sorted[start].high && sorted[end].low == sorted[start].low { end += 1 }
+            if end - start > 1 { sorted[start..<end].sort { $0.stored.record.id.utf8.lexicographicallyPrecedes($1.stored.record.id.utf8) } }
+            start = end
         }
-        for sha256 in sources.sorted() { text += "source\t\(sha256)\n" }
-        return "v2:" + FileHasher.sha256(of: Data(text.utf8))
+        var text = Array("attest-state-v2\t\(checklistID)\n".utf8)
+        text.reserveCapacity(sorted.count * 96 + 128)
+        for entry in sorted {
+            text += "record\t".utf8
+            text += entry.stored.record.id.utf8
+            text.append(UInt8(ascii: "\t"))
+            text += entry.stored.sha256.utf8
+            text.append(UInt8(ascii: "\n"))
+        }
+        for sha256 in sources.sorted() { text += "source\t\(sha256)\n".utf8 }
+        return "v2:" + FileHasher.sha256(of: text)
+    }
+
+    /// The first 16 bytes of `text`, big-endian in two integers (zeros past its end).
+    private static func prefixKey(_ text: String) -> (UInt64, UInt64) {
+        var text = text
+        return text.withUTF8 { bytes in
+            var high: UInt64 = 0, low: UInt64 = 0
+            for position in 0..<min(16, bytes.count) {
+                if position < 8 { high |= UInt64(bytes[position]) << (56 - 8 * position) } else { low |= UInt64(bytes[position]) << (120 - 8 * position) }
+            }
+            return (high, low)
+        }
     }
 
     /// The digest attest 0.1 printed (no prefix): records only. Kept so that its reports still verify.
