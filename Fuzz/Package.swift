@@ -6,7 +6,7 @@ import PackageDescription
 //
 // A target is one entry in `targets` below plus a file in Sources/<Name>/ (copy FuzzDates.swift and change
 // the two names); the entry function itself lives in the main package (`AttestFuzzing.FuzzTarget`).
-let targets = ["FuzzRecords", "FuzzPipeTables", "FuzzHtmlTables", "FuzzCsv", "FuzzOscal", "FuzzDates", "FuzzAllowedSigners", "FuzzSshsig"]
+let targets = ["FuzzRecords", "FuzzPipeTables", "FuzzHtmlTables", "FuzzCsv", "FuzzOscal", "FuzzDates", "FuzzAllowedSigners", "FuzzSshsig", "FuzzRecordCache"]
 
 let package = Package(
     name: "attest-fuzz",

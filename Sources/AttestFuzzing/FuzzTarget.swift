@@ -23,6 +23,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case allowedSigners = "allowed-signers"
     /// SSHSIG `.sig` files: parsed and verified against a fixed allowed_signers, never trapping.
     case sshsig
+    /// `.attest/records-<id>.cache`: scanned and every entry decoded; what decodes is written again and
+    /// reads back the same.
+    case recordCache = "record-cache"
 
     /// The executable's name in `Fuzz/Package.swift`.
     public var executableName: String {
@@ -39,6 +42,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .dates: try Self.checkDates(data)
         case .allowedSigners: Self.checkAllowedSigners(data)
         case .sshsig: try Self.checkSignature(data)
+        case .recordCache: try Self.checkRecordCache(data)
         }
     }
 
@@ -66,6 +70,21 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
                 throw FuzzFailure("a record read from the input does not read back once written: \(String(decoding: written, as: UTF8.self))")
             }
             guard try JSONCoding.encode(again) == written else { throw FuzzFailure("a rewritten record changes when written again") }
+        }
+    }
+
+    // MARK: Record cache
+
+    static func checkRecordCache(_ data: Data) throws {
+        guard let cache = try? RecordCache(data: data, allowedSignersSHA256: "") else { return }
+        let entries = cache.decodedEntries().compactMap { $0 }
+        let rewritten = RecordCache(allowedSignersSHA256: "").encoded(entries.map { .fresh($0) })
+        let again = try RecordCache(data: rewritten, allowedSignersSHA256: "").decodedEntries()
+        guard again.count == entries.count else { throw FuzzFailure("a rewritten record cache lost entries") }
+        for (before, after) in zip(entries, again) {
+            guard let after, after.path == before.path, after.key == before.key, after.sha256 == before.sha256,
+                  after.record == before.record, after.signature?.signer == before.signature?.signer
+            else { throw FuzzFailure("a record cache entry reads back differently once written: \(before.path)") }
         }
     }
 

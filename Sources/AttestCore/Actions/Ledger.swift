@@ -33,7 +33,7 @@ public struct Ledger: Sendable {
             throw StoreError.notRegularFile(path: ".attest", kind: "\(kind.rawValue) where attest's cache folder belongs; remove it")
         }
         let signatures = try SignatureContext.load(store.workspace, checklist: store.id, cached: !freshSignatures)
-        let set = store.loadRecords(readRecords ? .all : .checklistRecords, signatures: signatures)
+        let set = store.loadRecords(readRecords ? .all : .checklistRecords, signatures: signatures, cached: !freshSignatures)
         if strict, let error = set.errors.sorted(by: { $0.localizedDescription < $1.localizedDescription }).first { throw error }
         let (settings, unsigned) = Evaluator.settingsAndUnsigned(set.records)
         let imports = ImportChain(records: set.records, excluding: unsigned)

@@ -5,20 +5,30 @@ import Glibc
 import Darwin
 #endif
 
-/// A record as read from disk: where it is and the hash of its bytes (for the state digest).
-public struct StoredRecord: Hashable, Sendable {
-    public var record: Record
+/// A record as read from disk: where it is and the hash of its bytes (for the state digest). A class, shared
+/// rather than copied: evaluation passes 10^5 of them through sorts and dictionaries.
+public final class StoredRecord: Hashable, Sendable {
+    public let record: Record
     /// Relative to the workspace root.
-    public var path: String
-    public var sha256: String
+    public let path: String
+    public let sha256: String
     /// Its detached signature, as judged when it was read.
-    public var signature: RecordSignature
+    public let signature: RecordSignature
 
     public init(record: Record, path: String, sha256: String, signature: RecordSignature = .unsigned) {
         self.record = record
         self.path = path
         self.sha256 = sha256
         self.signature = signature
+    }
+
+    public static func == (a: StoredRecord, b: StoredRecord) -> Bool {
+        a === b || (a.record == b.record && a.path == b.path && a.sha256 == b.sha256 && a.signature == b.signature)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(path)
+        hasher.combine(sha256)
     }
 }
 
@@ -69,7 +79,7 @@ public struct ChecklistStore: Sendable {
         AttachmentStore(
             directory: directory.appendingPathComponent("attachments"),
             displayPath: "\(displayPath)/attachments",
-            cacheURL: workspace.cacheDirectory.appendingPathComponent("attachment-cache-\(id).json"))
+            cacheURL: workspace.cacheDirectory.appendingPathComponent("attachments-\(id).cache"))
     }
 
     // MARK: Sources
@@ -172,77 +182,136 @@ public struct ChecklistStore: Sendable {
         case checklistRecords
     }
 
+    /// Where the record cache of this checklist lives.
+    var recordCacheURL: URL { workspace.cacheDirectory.appendingPathComponent("records-\(id).cache") }
+
     /// Every record in scope, decoded on every core and checked against its schema's rules and its place;
-    /// with `signatures`, each record's `.sig` is judged on the bytes just read.
-    public func loadRecords(_ scope: Scope = .all, signatures: SignatureContext? = nil) -> RecordSet {
+    /// with `signatures`, each record's `.sig` is judged on the bytes just read. With `cached`, files whose
+    /// `stat` is unchanged since the last read are taken from the record cache (`RecordCache`), which is
+    /// then brought up to date; `verify` reads without it.
+    public func loadRecords(_ scope: Scope = .all, signatures: SignatureContext? = nil, cached: Bool = false) -> RecordSet {
         var errors: [StoreError] = []
         var signatureFiles = Set<String>()
         let paths = listRecordFiles(scope, errors: &errors, signatureFiles: &signatureFiles)
         let signaturePaths = signatureFiles
         let context = signatures ?? SignatureContext(allowedSigners: AllowedSigners(entries: []), allowedSignersSHA256: nil)
+        let cache: RecordCache? = cached && scope == .all && !paths.isEmpty
+            ? RecordCache.load(recordCacheURL, allowedSignersSHA256: context.allowedSignersSHA256 ?? "") : nil
+        let now = RecordCache.FileKey.now()
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, paths.count / 64 + 1))
         let chunk = (paths.count + workers - 1) / max(1, workers)
         let base = directory.path
         let display = displayPath
         let checklistID = id
-        let slots = paths.isEmpty ? [] : Parallel.map(workers) { worker -> (RecordSet, [SignatureCache.Entry]) in
+        let slots = paths.isEmpty ? [] : Parallel.map(workers) { worker -> Slot in
             let decoder = JSONCoding.decoder()
-            var output = RecordSet()
-            var learned: [SignatureCache.Entry] = []
+            var slot = Slot()
             let range = (worker * chunk)..<min(paths.count, (worker + 1) * chunk)
-            output.records.reserveCapacity(range.count)
-            for relative in paths[range] {
-                let shown = "\(display)/\(relative)"
-                let parts = relative.split(separator: "/")
-                let folder = parts.count == 3 ? String(parts[1]) : ""
+            slot.records.records.reserveCapacity(range.count)
+            var cursor = range.isEmpty ? 0 : cache?.lowerBound(paths[range.lowerBound].relative) ?? 0
+            // The folder being read, open: its files are looked up by name, not by their whole path.
+            var folderDescriptor: (folder: String, descriptor: Int32)?
+            defer { if let folderDescriptor, folderDescriptor.descriptor >= 0 { close(folderDescriptor.descriptor) } }
+            for file in paths[range] {
+                let relative = file.relative, folder = file.folder, fileName = file.name
+                let shown = display + "/" + relative
+                let signatureFile = RecordSignature.file(for: relative)
+                let isSigned = !signaturePaths.isEmpty && signaturePaths.contains(signatureFile)
                 do {
+                    // The stat before the read: a write after it changes the file's change time, so the entry
+                    // made from what is read below can only be too old to match, never wrong.
+                    var key: RecordCache.FileKey?, signatureKey: RecordCache.FileKey?
+                    if cache != nil {
+                        if folderDescriptor?.folder != folder {
+                            if let folderDescriptor, folderDescriptor.descriptor >= 0 { close(folderDescriptor.descriptor) }
+                            folderDescriptor = (folder, open(base + "/records/" + folder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC))
+                        }
+                        if let descriptor = folderDescriptor?.descriptor, descriptor >= 0 {
+                            key = RecordCache.FileKey(directory: descriptor, name: fileName)
+                            if isSigned { signatureKey = RecordCache.FileKey(directory: descriptor, name: fileName + ".sig") }
+                        }
+                    }
+                    if let cache, let key, let index = cache.index(of: relative, from: &cursor),
+                       let entry = cache.entry(at: index, path: relative, key: key, signatureKey: signatureKey) {
+                        try RecordValidator.check(entry.record, path: shown, folder: folder, fileName: fileName, checklistID: checklistID)
+                        slot.records.records.append(StoredRecord(record: entry.record, path: shown, sha256: entry.sha256,
+                                                                 signature: entry.signature.map { .valid($0.signer) } ?? .unsigned))
+                        slot.outcomes.append(.reused(index))
+                        continue
+                    }
                     let limit = folder == Self.checklistFolder ? SafeFile.Limit.importRecord : SafeFile.Limit.record
                     let data = try SafeFile.read(base + "/" + relative, display: shown, limit: limit, what: "record")
                     // The common record types are read directly; anything else, and every diagnostic, by JSONDecoder.
                     let record = try FastRecordReader.read(data) ?? JSONCoding.decode(Record.self, from: data, path: shown, decoder: decoder)
-                    try RecordValidator.check(record, path: shown, folder: folder, fileName: String(parts.last ?? ""), checklistID: checklistID)
+                    try RecordValidator.check(record, path: shown, folder: folder, fileName: fileName, checklistID: checklistID)
                     let sha256 = FileHasher.sha256(of: data)
                     var signature = RecordSignature.unsigned
-                    let signatureFile = RecordSignature.file(for: relative)
-                    if signaturePaths.contains(signatureFile) {
+                    if isSigned {
                         let bytes = try SafeFile.read(base + "/" + signatureFile, display: RecordSignature.file(for: shown),
                                                       limit: SSHSignature.maximumArmoredSize, what: "signature")
                         let (verdict, entry) = context.judge(record: record, bytes: data, recordSHA256: sha256, signature: bytes)
                         signature = verdict
-                        if let entry { learned.append(entry) }
+                        if let entry { slot.learned.append(entry) }
                     }
-                    output.records.append(StoredRecord(record: record, path: shown, sha256: sha256, signature: signature))
+                    slot.records.records.append(StoredRecord(record: record, path: shown, sha256: sha256, signature: signature))
+                    // Cached: item records (not import or settings records) whose files have settled, and only
+                    // valid signature verdicts.
+                    if let key, folder != Self.checklistFolder, !key.isRacy(now: now), record.type != .import, record.type != .settings {
+                        switch (signature, signatureKey) {
+                        case (.unsigned, nil):
+                            slot.outcomes.append(.fresh(RecordCache.Entry(path: relative, key: key, sha256: sha256, record: record, signature: nil)))
+                        case (.valid(let signer), let signatureKey?) where !signatureKey.isRacy(now: now):
+                            slot.outcomes.append(.fresh(RecordCache.Entry(path: relative, key: key, sha256: sha256, record: record,
+                                                                          signature: (signatureKey, signer))))
+                        default: break
+                        }
+                    }
                 } catch let error as StoreError {
-                    output.errors.append(error)
+                    slot.records.errors.append(error)
                 } catch {
-                    output.errors.append(.malformed(path: shown, line: nil, column: nil, detail: "\(error)"))
+                    slot.records.errors.append(.malformed(path: shown, line: nil, column: nil, detail: "\(error)"))
                 }
             }
-            return (output, learned)
+            return slot
         }
         var result = RecordSet(errors: errors)
         result.records.reserveCapacity(paths.count)
         var learned: [SignatureCache.Entry] = []
-        for (slot, entries) in slots {
-            result.records.append(contentsOf: slot.records)
-            result.errors.append(contentsOf: slot.errors)
-            learned += entries
+        var outcomes: [RecordCache.Outcome] = []
+        for slot in slots {
+            result.records.append(contentsOf: slot.records.records)
+            result.errors.append(contentsOf: slot.records.errors)
+            learned += slot.learned
+            outcomes += slot.outcomes
         }
         context.remember(learned)
+        // Written again when a file was read, changed or went away: the next run reads none of those.
+        if let cache, outcomes.count != cache.count || outcomes.contains(where: { if case .fresh = $0 { true } else { false } }),
+           (try? workspace.cacheDirectoryCreated()) != nil {
+            cache.save(outcomes, to: recordCacheURL)
+        }
         result.errors += duplicateIDs(result.records)
-        let signed = Set(paths.map { RecordSignature.file(for: $0) })
-        result.orphanSignatures = signatureFiles.subtracting(signed).sorted().map { "\(displayPath)/\($0)" }
+        if !signatureFiles.isEmpty {
+            let signed = Set(paths.map { RecordSignature.file(for: $0.relative) })
+            result.orphanSignatures = signatureFiles.subtracting(signed).sorted().map { "\(displayPath)/\($0)" }
+        }
         return result
     }
 
+    /// What one reading worker found.
+    private struct Slot: Sendable {
+        var records = RecordSet()
+        var learned: [SignatureCache.Entry] = []
+        var outcomes: [RecordCache.Outcome] = []
+    }
+
     private func duplicateIDs(_ records: [StoredRecord]) -> [StoreError] {
-        var seen: [String: String] = [:]
+        var seen = Set<String>(minimumCapacity: records.count)
         var errors: [StoreError] = []
-        for stored in records {
-            if let other = seen.updateValue(stored.path, forKey: stored.record.id) {
-                errors.append(.malformed(path: stored.path, line: nil, column: nil,
-                                         detail: "record ID \"\(stored.record.id)\" is also used by \(other); give one of them a new \"id\" (and the same file name)"))
-            }
+        for stored in records where !seen.insert(stored.record.id).inserted {
+            let other = records.first { $0.record.id == stored.record.id }!
+            errors.append(.malformed(path: stored.path, line: nil, column: nil,
+                                     detail: "record ID \"\(stored.record.id)\" is also used by \(other.path); give one of them a new \"id\" (and the same file name)"))
         }
         return errors
     }
@@ -250,8 +319,8 @@ public struct ChecklistStore: Sendable {
     /// Record files (`records/<folder>/<name>.json`) relative to the checklist folder, sorted. Symbolic links
     /// are never followed; anything but a real folder or regular file where records lie is an error, and so
     /// is a record outside an item folder. Names starting with `.` are never read.
-    func listRecordFiles(_ scope: Scope, errors: inout [StoreError], signatureFiles: inout Set<String>) -> [String] {
-        var result: [String] = []
+    func listRecordFiles(_ scope: Scope, errors: inout [StoreError], signatureFiles: inout Set<String>) -> [RecordFile] {
+        var result: [RecordFile] = []
         let folders: [String]
         switch scope {
         case .all:
@@ -278,7 +347,7 @@ public struct ChecklistStore: Sendable {
         case .checklistRecords:
             folders = [Self.checklistFolder]
         }
-        for folder in folders {
+        for folder in folders.sorted() {
             let absolute = recordsPath + "/" + folder
             let shownFolder = "\(displayPath)/records/\(folder)"
             switch SafeFile.kind(of: absolute) {
@@ -288,10 +357,10 @@ public struct ChecklistStore: Sendable {
                 errors.append(.notRegularFile(path: shownFolder, kind: "\(kind.rawValue), not a folder"))
                 continue
             }
-            for (name, kind) in Self.entries(of: absolute) {
+            for (name, kind) in Self.entries(of: absolute).sorted(by: { $0.name < $1.name }) {
                 let shown = "\(shownFolder)/\(name)"
                 switch kind {
-                case .regular where name.hasSuffix(".json"): result.append("records/\(folder)/\(name)")
+                case .regular where name.hasSuffix(".json"): result.append(RecordFile(folder: folder, name: name))
                 case .regular where name.hasSuffix(".json.sig"): signatureFiles.insert("records/\(folder)/\(name)")
                 case .regular: continue  // anything else is not a record
                 case .directory:
@@ -302,7 +371,26 @@ public struct ChecklistStore: Sendable {
                 }
             }
         }
-        return result.sorted()
+        // Sorted folder by folder, which is the order of the whole paths unless a folder's name continues
+        // with a byte below "/" (no item ID does).
+        if zip(result, result.dropFirst()).contains(where: { !($0.relative < $1.relative) }) {
+            result.sort { $0.relative < $1.relative }
+        }
+        return result
+    }
+
+    /// A record file found in a records folder.
+    struct RecordFile: Sendable {
+        var folder: String
+        var name: String
+        /// `records/<folder>/<name>`, relative to the checklist folder.
+        var relative: String
+
+        init(folder: String, name: String) {
+            self.folder = folder
+            self.name = name
+            relative = "records/" + folder + "/" + name
+        }
     }
 
     /// A folder's entries (names not starting with `.`) with their kinds as `lstat` sees them.
