@@ -66,6 +66,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         // and writes the same bytes again.
         if let decoded {
             let written = try JSONCoding.encode(decoded)
+            // attest writes records with its own writer: byte for byte what JSONEncoder writes.
+            guard RecordWriter.encode(decoded) == written else {
+                throw FuzzFailure("RecordWriter and JSONEncoder write different bytes for \(String(decoding: written, as: UTF8.self))")
+            }
             guard let again = try? JSONCoding.decode(Record.self, from: written, path: "rewritten.json") else {
                 throw FuzzFailure("a record read from the input does not read back once written: \(String(decoding: written, as: UTF8.self))")
             }

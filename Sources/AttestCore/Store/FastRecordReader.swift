@@ -1,12 +1,12 @@
 public import Foundation
 
-/// Reads the common record types (evidence, revocation, waiver, not-applicable, review) straight from
+/// Reads the record types (evidence, revocation, waiver, not-applicable, review, approval, import) straight from
 /// their bytes, without Foundation's generic decoding machinery, which is most of the cost of reading a
 /// workspace of 10^5 records.
 ///
 /// It is strict and returns nil on anything it does not expect: an unknown or missing field type, a
-/// malformed escape, a date that does not parse, a newer schema, trailing bytes, an import or settings
-/// record, a file over the record size limit, nesting deeper than `JSONCoding.maxNesting`. The caller then
+/// malformed escape, a date that does not parse, a newer schema, trailing bytes, a settings
+/// record, a file over the size limit, nesting deeper than `JSONCoding.maxNesting`. The caller then
 /// decodes the same bytes with `JSONDecoder` (through `JSONCoding.decode`, which checks the same limits first),
 /// which gives the same result or the diagnostic. A record it accepts is one `JSONDecoder` reads the same way
 /// (the records fuzz target checks exactly that). Its recursion is bounded by the nesting limit.
@@ -15,11 +15,14 @@ public struct FastRecordReader {
     private var index = 0
 
     public static func read(_ data: Data) -> Record? {
-        guard data.count <= SafeFile.Limit.record else { return nil }
-        return data.withUnsafeBytes { raw -> Record? in
+        guard data.count <= SafeFile.Limit.importRecord else { return nil }
+        let record = data.withUnsafeBytes { raw -> Record? in
             var reader = FastRecordReader(bytes: raw.bindMemory(to: UInt8.self))
             return reader.record()
         }
+        // Only an import record may be larger than a record: the diagnostic for any other is JSONCoding's.
+        if let record, data.count > SafeFile.Limit.record, record.type != .import { return nil }
+        return record
     }
 
     private init(bytes: UnsafeBufferPointer<UInt8>) {
@@ -36,6 +39,12 @@ public struct FastRecordReader {
         var effective: Date?, validUntil: Date?
         // Revocation, waiver, not-applicable, review
         var target: String?, reason: String?, approvedBy: String?, until: Date?, decision: String?, comment: String?
+        // Import
+        var source: SourceMatrix?, customerParty: String?, provider: String?, parties: [String]?, prefix: String?
+        var added: [String]?, removed: [String]?, changed: [String]?, items: [ChecklistItem]?, title: String?
+        var follows: [String]?, readerVersion: Int64?, options: ImportOptions?
+        // Approval
+        var sha256: String?
 
         let complete = object { key, reader in
             switch key {
@@ -58,14 +67,47 @@ public struct FastRecordReader {
             case "until": until = reader.date(); return until != nil
             case "decision": decision = reader.string(); return decision != nil
             case "comment": comment = reader.optionalString(); return comment != nil || reader.lastWasNull
+            case "sha256": sha256 = reader.string(); return sha256 != nil
+            case "source": source = reader.sourceMatrix(); return source != nil
+            case "customerParty": customerParty = reader.string(); return customerParty != nil
+            case "provider": provider = reader.optionalString(); return provider != nil || reader.lastWasNull
+            case "parties": parties = reader.array { $0.string() }; return parties != nil
+            case "prefix": prefix = reader.string(); return prefix != nil
+            case "added": added = reader.array { $0.string() }; return added != nil
+            case "removed": removed = reader.array { $0.string() }; return removed != nil
+            case "changed": changed = reader.array { $0.string() }; return changed != nil
+            case "items": items = reader.array { $0.checklistItem() }; return items != nil
+            case "title": title = reader.optionalString(); return title != nil || reader.lastWasNull
+            case "follows":
+                reader.lastWasNull = reader.literal("null")
+                if !reader.lastWasNull { follows = reader.array { $0.string() } }
+                return follows != nil || reader.lastWasNull
+            case "readerVersion":
+                reader.lastWasNull = reader.literal("null")
+                if !reader.lastWasNull { readerVersion = reader.integer() }
+                return readerVersion != nil || reader.lastWasNull
+            case "options":
+                reader.lastWasNull = reader.literal("null")
+                if !reader.lastWasNull { options = reader.importOptions() }
+                return options != nil || reader.lastWasNull
             default: return reader.skipValue()
             }
         }
         skipWhitespace()
         guard complete, index == bytes.count, let schemaVersion, let type, let id, let checklist, let recordedAt, let by,
               let major = Int(schemaVersion.split(separator: ".", omittingEmptySubsequences: false).first ?? ""),
-              (1...Record.supportedMajor).contains(major), let item, !item.isEmpty
+              (1...Record.supportedMajor).contains(major)
         else { return nil }
+        if type == RecordType.import.rawValue {
+            guard let source, let customerParty, let parties, let prefix, let added, let removed, let changed, let items else { return nil }
+            let body = ImportRecord(source: source, customerParty: customerParty, provider: provider, parties: parties, prefix: prefix,
+                                    added: added, removed: removed, changed: changed, items: items, title: title, follows: follows,
+                                    readerVersion: readerVersion.map { Int($0) }, options: options)
+            var record = Record(id: id, checklist: checklist, item: item, recordedAt: recordedAt, by: by, body: .import(body))
+            record.schemaVersion = schemaVersion
+            return record
+        }
+        guard let item, !item.isEmpty else { return nil }
 
         let body: Record.Body
         switch type {
@@ -85,6 +127,9 @@ public struct FastRecordReader {
         case RecordType.review.rawValue:
             guard let target, let decision, let value = Review.Decision(rawValue: decision) else { return nil }
             body = .review(Review(target: target, decision: value, comment: comment))
+        case RecordType.approval.rawValue:
+            guard let target, let sha256 else { return nil }
+            body = .approval(Approval(target: target, sha256: sha256))
         default:
             return nil
         }
@@ -94,18 +139,109 @@ public struct FastRecordReader {
     }
 
     private mutating func attachment() -> Attachment? {
-        var name: String?, size: Int64?, mediaType: String?, sha256: String?
+        var name: String?, size: Int64?, mediaType: String?, sha256: String?, extensionMediaType: String?
         let complete = object { key, reader in
             switch key {
             case "name": name = reader.string(); return name != nil
             case "size": size = reader.integer(); return size != nil
             case "mediaType": mediaType = reader.string(); return mediaType != nil
             case "sha256": sha256 = reader.string(); return sha256 != nil
+            case "extensionMediaType": extensionMediaType = reader.optionalString(); return extensionMediaType != nil || reader.lastWasNull
             default: return reader.skipValue()
             }
         }
         guard complete, let name, let size, let mediaType, let sha256 else { return nil }
-        return Attachment(name: name, size: size, mediaType: mediaType, sha256: sha256)
+        return Attachment(name: name, size: size, mediaType: mediaType, sha256: sha256, extensionMediaType: extensionMediaType)
+    }
+
+    private mutating func sourceMatrix() -> SourceMatrix? {
+        var file: String?, importedFrom: String?, sha256: String?, version: String?, url: String?
+        let complete = object { key, reader in
+            switch key {
+            case "file": file = reader.string(); return file != nil
+            case "importedFrom": importedFrom = reader.string(); return importedFrom != nil
+            case "sha256": sha256 = reader.string(); return sha256 != nil
+            case "version": version = reader.optionalString(); return version != nil || reader.lastWasNull
+            case "url": url = reader.optionalString(); return url != nil || reader.lastWasNull
+            default: return reader.skipValue()
+            }
+        }
+        guard complete, let file, let importedFrom, let sha256 else { return nil }
+        return SourceMatrix(file: file, importedFrom: importedFrom, sha256: sha256, version: version, url: url)
+    }
+
+    private mutating func importOptions() -> ImportOptions? {
+        var party: String?, provider: String?, taskColumn: String?
+        let complete = object { key, reader in
+            switch key {
+            case "party": party = reader.optionalString(); return party != nil || reader.lastWasNull
+            case "provider": provider = reader.optionalString(); return provider != nil || reader.lastWasNull
+            case "taskColumn": taskColumn = reader.optionalString(); return taskColumn != nil || reader.lastWasNull
+            default: return reader.skipValue()
+            }
+        }
+        return complete ? ImportOptions(party: party, provider: provider, taskColumn: taskColumn) : nil
+    }
+
+    private mutating func checklistItem() -> ChecklistItem? {
+        var id: String?, number: Int64?, section: String?, task: String?, key: String?, responsibility: [String: String]?
+        var customerLetters: String?, kind: ItemKind?, reviewInterval: Interval?, notes: [String]?, retired: Bool?
+        var lettersChangedAt: Date?, sourceLine: Int64?, singleColumn: Bool?, inherits: String?
+        let complete = object { name, reader in
+            switch name {
+            case "id": id = reader.string(); return id != nil
+            case "number": number = reader.integer(); return number != nil
+            case "section": section = reader.string(); return section != nil
+            case "task": task = reader.string(); return task != nil
+            case "key": key = reader.string(); return key != nil
+            case "responsibility": responsibility = reader.stringMap(); return responsibility != nil
+            case "customerLetters": customerLetters = reader.string(); return customerLetters != nil
+            case "kind": kind = reader.string().flatMap(ItemKind.init(rawValue:)); return kind != nil
+            case "reviewInterval":
+                // As `Interval`'s decoding: only the form attest writes.
+                let text = reader.optionalString()
+                if let text {
+                    guard let value = Interval(text), value.description == text else { return false }
+                    reviewInterval = value
+                }
+                return text != nil || reader.lastWasNull
+            case "notes": notes = reader.array { $0.string() }; return notes != nil
+            case "retired": retired = reader.boolean(); return retired != nil
+            case "lettersChangedAt": lettersChangedAt = reader.date(); return lettersChangedAt != nil
+            case "sourceLine":
+                reader.lastWasNull = reader.literal("null")
+                if !reader.lastWasNull { sourceLine = reader.integer() }
+                return sourceLine != nil || reader.lastWasNull
+            case "singleColumn":
+                reader.lastWasNull = reader.literal("null")
+                if !reader.lastWasNull { singleColumn = reader.boolean() }
+                return singleColumn != nil || reader.lastWasNull
+            case "inherits": inherits = reader.optionalString(); return inherits != nil || reader.lastWasNull
+            default: return reader.skipValue()
+            }
+        }
+        guard complete, let id, let number, let section, let task, let key, let responsibility, let customerLetters, let kind,
+              let notes, let retired, let lettersChangedAt else { return nil }
+        return ChecklistItem(id: id, number: Int(number), section: section, task: task, key: key, responsibility: responsibility,
+                             customerLetters: customerLetters, kind: kind, reviewInterval: reviewInterval, notes: notes, retired: retired,
+                             lettersChangedAt: lettersChangedAt, sourceLine: sourceLine.map { Int($0) }, singleColumn: singleColumn, inherits: inherits)
+    }
+
+    /// `{ "name": "text", … }`.
+    private mutating func stringMap() -> [String: String]? {
+        var map: [String: String] = [:]
+        let complete = object { key, reader in
+            guard let value = reader.string() else { return false }
+            map[key] = value
+            return true
+        }
+        return complete ? map : nil
+    }
+
+    private mutating func boolean() -> Bool? {
+        if literal("true") { return true }
+        if literal("false") { return false }
+        return nil
     }
 
     private mutating func reference() -> ExternalReference? {
@@ -148,11 +284,20 @@ public struct FastRecordReader {
         depth += 1
         defer { depth -= 1 }
         if consume(UInt8(ascii: "}")) { return true }
+        // A list while the object is small (records' own objects), a set past that (a responsibility map of
+        // 10^4 parties).
         var seen: [String] = []
+        var seenSet = Set<String>()
         repeat {
             skipWhitespace()
-            guard let key = string(), !seen.contains(key), consume(UInt8(ascii: ":")) else { return false }
-            seen.append(key)
+            guard let key = string(), consume(UInt8(ascii: ":")) else { return false }
+            if seen.count < 32 {
+                guard !seen.contains(key) else { return false }
+                seen.append(key)
+                if seen.count == 32 { seenSet = Set(seen) }
+            } else {
+                guard seenSet.insert(key).inserted else { return false }
+            }
             skipWhitespace()
             guard field(key, &self) else { return false }
         } while consume(UInt8(ascii: ","))
@@ -191,8 +336,15 @@ public struct FastRecordReader {
         return lastWasNull ? nil : date()
     }
 
+    /// The last date read: an import record's items mostly share the instant of the import.
+    private var lastDate: (text: String, date: Date)?
+
     private mutating func date() -> Date? {
-        string().flatMap(Timestamp.parseRecordInstant)
+        guard let text = string() else { return nil }
+        if let lastDate, lastDate.text == text { return lastDate.date }
+        guard let date = Timestamp.parseRecordInstant(text) else { return nil }
+        lastDate = (text, date)
+        return date
     }
 
     /// A JSON string; nil on a raw control character, a bad escape or an unpaired surrogate.
