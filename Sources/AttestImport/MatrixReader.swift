@@ -139,8 +139,12 @@ public struct MatrixReader: Sendable {
         var customerParty: String?
         var allPartyNames: [String] = []
         var tableCount = 0
+        let rowCount = document.tables.reduce(0) { $0 + $1.rows.count }
+        rows.reserveCapacity(rowCount)
         var seen: [String: Int] = [:]
         var seenTask: [String: [Int]] = [:]
+        seen.reserveCapacity(rowCount)
+        seenTask.reserveCapacity(rowCount)
 
         for table in document.tables {
             let headers = table.header.map(Vocabulary.normalizedHeader)
@@ -203,6 +207,84 @@ public struct MatrixReader: Sendable {
         let provider = self.provider ?? parties.first { $0 != customer && !$0.isEmpty }
         return ParsedMatrix(rows: rows, skipped: skipped, warnings: warnings, parties: parties, customerParty: customer,
                             provider: provider, tableCount: tableCount, title: document.title)
+    }
+
+    private static func cell(_ row: RawTable.Row, _ index: Int) -> String { index < row.cells.count ? row.cells[index] : "" }
+    private static func column(_ row: RawTable.Row, _ index: Int) -> Int { index < row.columns.count ? row.columns[index] : 1 }
+
+    /// The footnotes that `markers` point to, in the table's own notes or the page's.
+    private static func notes(for markers: [String], table: RawTable, footnotes: [String: String]) -> [String] {
+        markers.compactMap { marker in (table.footnotes[marker] ?? footnotes[marker]).map { "[\(marker)] \($0)" } }
+    }
+
+    /// Rows of a party-column table: each row's letters by party, its notes, and the warnings.
+    private func readPartyRows(_ slice: ArraySlice<RawTable.Row>, of table: RawTable, names: [String], customerIndex: Int, customerName: String,
+                               taskIndex: Int, partyIndices: [Int], footnotes: [String: String], path: String) throws
+        -> (rows: [MatrixRow], warnings: [String]) {
+        var rows: [MatrixRow] = []
+        var warnings: [String] = []
+        var readings: [String: (letters: String?, plain: Markup.Plain)] = [:]
+        func reading(_ raw: String) -> (letters: String?, plain: Markup.Plain) {
+            if let known = readings[raw] { return known }
+            let read = (Vocabulary.letters(values: Markup.values(raw)), Markup.plain(raw))
+            readings[raw] = read
+            return read
+        }
+        rows.reserveCapacity(slice.count)
+        for row in slice {
+            let task = Markup.plain(Self.cell(row, taskIndex))
+            var markers = task.footnotes
+            var responsibility: [String: String] = [:]
+            responsibility.reserveCapacity(partyIndices.count)
+            var unreadable: [String: String] = [:]
+            var notes: [String] = []
+            for (position, index) in partyIndices.enumerated() {
+                let raw = Self.cell(row, index)
+                let (read, plain) = reading(raw)
+                markers.append(contentsOf: plain.footnotes)
+                if let letters = read {
+                    responsibility[names[position]] = letters
+                    if let first = plain.text.unicodeScalars.first, Vocabulary.checkMarks.contains(first) {
+                        let qualifier = plain.text.unicodeScalars.drop { Vocabulary.checkMarks.contains($0) || $0 == "\u{FE0F}" || $0 == " " }
+                        let words = String(String.UnicodeScalarView(qualifier))
+                        if !words.isEmpty && !["owns", "owner", "responsible"].contains(words.lowercased()) {
+                            notes.append("\(names[position]): \(words)")
+                        }
+                    }
+                } else if Vocabulary.normalizedHeader(table.header[index]).hasSuffix("responsibilities") {
+                    // A column of duties written out in words: the party holds them.
+                    responsibility[names[position]] = "R"
+                    notes.append("\(names[position]): \(plain.text)")
+                } else if index == customerIndex && strict {
+                    throw ImportError.unreadableLetters(path: path, line: row.line, column: Self.column(row, index),
+                                                        party: names[position], value: plain.text)
+                } else {
+                    responsibility[names[position]] = ""
+                    unreadable[names[position]] = plain.text
+                    warnings.append("\(path):\(row.line):\(Self.column(row, index)): warning: \(names[position]): \"\(plain.text)\" is not a RACI value; read as empty (`attest lint` lists it)")
+                }
+            }
+            if task.text.isEmpty {
+                if responsibility.values.allSatisfy(\.isEmpty) && unreadable.isEmpty { continue }
+                warnings.append("\(path):\(row.line):1: warning: row has letters but no task text; skipped")
+                continue
+            }
+            let letters = responsibility[customerName] ?? ""
+            var shared: [[String]] = []
+            if !row.origins.isEmpty {
+                var groups: [Int: [String]] = [:]
+                for (position, index) in partyIndices.enumerated() where index < row.origins.count {
+                    groups[row.origins[index], default: []].append(names[position])
+                }
+                shared = groups.values.filter { $0.count > 1 }.sorted { names.firstIndex(of: $0[0])! < names.firstIndex(of: $1[0])! }
+            }
+            var markerSeen = Set<String>()
+            rows.append(MatrixRow(
+                section: row.section ?? table.section, task: task.text, responsibility: responsibility, customerLetters: letters,
+                kind: ItemKind(customerLetters: letters), notes: notes + Self.notes(for: markers.filter { markerSeen.insert($0).inserted }, table: table, footnotes: footnotes),
+                line: row.line, singleColumn: false, unreadable: unreadable, sharedCells: shared))
+        }
+        return (rows, warnings)
     }
 
     // MARK: Layout
@@ -323,76 +405,26 @@ public struct MatrixReader: Sendable {
                           path: String) throws -> TableRows {
         var rows: [MatrixRow] = []
         var warnings: [String] = []
-        func cell(_ row: RawTable.Row, _ index: Int) -> String { index < row.cells.count ? row.cells[index] : "" }
-        func column(_ row: RawTable.Row, _ index: Int) -> Int { index < row.columns.count ? row.columns[index] : 1 }
-        func note(for markers: [String]) -> [String] {
-            markers.compactMap { marker in (table.footnotes[marker] ?? footnotes[marker]).map { "[\(marker)] \($0)" } }
-        }
+        func cell(_ row: RawTable.Row, _ index: Int) -> String { Self.cell(row, index) }
+        func note(for markers: [String]) -> [String] { Self.notes(for: markers, table: table, footnotes: footnotes) }
 
         switch layout {
         case .partyColumns(let taskIndex, let customerIndex, let partyIndices):
             let names = partyIndices.map { spelled[$0].isEmpty ? "Column \($0 + 1)" : spelled[$0] }
             let customerName = spelled[customerIndex]
-            // Party cells repeat (`R`, `RA`, empty): each distinct one is read once per table.
-            var readings: [String: (letters: String?, plain: Markup.Plain)] = [:]
-            func reading(_ raw: String) -> (letters: String?, plain: Markup.Plain) {
-                if let known = readings[raw] { return known }
-                let read = (Vocabulary.letters(values: Markup.values(raw)), Markup.plain(raw))
-                readings[raw] = read
-                return read
+            // Rows are read on every core, in runs, and joined in order (the first error in row order wins).
+            // Party cells repeat (`R`, `RA`, empty): each distinct one is read once per run.
+            let runs = table.rows.count < 4096 ? 1 : ProcessInfo.processInfo.activeProcessorCount * 2
+            let size = (table.rows.count + runs - 1) / max(1, runs)
+            let results = Parallel.map(runs) { run -> Result<(rows: [MatrixRow], warnings: [String]), any Error> in
+                Result { try readPartyRows(table.rows[min(table.rows.count, run * size)..<min(table.rows.count, (run + 1) * size)], of: table,
+                                           names: names, customerIndex: customerIndex, customerName: customerName, taskIndex: taskIndex,
+                                           partyIndices: partyIndices, footnotes: footnotes, path: path) }
             }
-            for row in table.rows {
-                let task = Markup.plain(cell(row, taskIndex))
-                var markers = task.footnotes
-                var responsibility: [String: String] = [:]
-                responsibility.reserveCapacity(partyIndices.count)
-                var unreadable: [String: String] = [:]
-                var notes: [String] = []
-                for (position, index) in partyIndices.enumerated() {
-                    let raw = cell(row, index)
-                    let (read, plain) = reading(raw)
-                    markers.append(contentsOf: plain.footnotes)
-                    if let letters = read {
-                        responsibility[names[position]] = letters
-                        if let first = plain.text.unicodeScalars.first, Vocabulary.checkMarks.contains(first) {
-                            let qualifier = plain.text.unicodeScalars.drop { Vocabulary.checkMarks.contains($0) || $0 == "\u{FE0F}" || $0 == " " }
-                            let words = String(String.UnicodeScalarView(qualifier))
-                            if !words.isEmpty && !["owns", "owner", "responsible"].contains(words.lowercased()) {
-                                notes.append("\(names[position]): \(words)")
-                            }
-                        }
-                    } else if Vocabulary.normalizedHeader(table.header[index]).hasSuffix("responsibilities") {
-                        // A column of duties written out in words: the party holds them.
-                        responsibility[names[position]] = "R"
-                        notes.append("\(names[position]): \(plain.text)")
-                    } else if index == customerIndex && strict {
-                        throw ImportError.unreadableLetters(path: path, line: row.line, column: column(row, index),
-                                                            party: names[position], value: plain.text)
-                    } else {
-                        responsibility[names[position]] = ""
-                        unreadable[names[position]] = plain.text
-                        warnings.append("\(path):\(row.line):\(column(row, index)): warning: \(names[position]): \"\(plain.text)\" is not a RACI value; read as empty (`attest lint` lists it)")
-                    }
-                }
-                if task.text.isEmpty {
-                    if responsibility.values.allSatisfy(\.isEmpty) && unreadable.isEmpty { continue }
-                    warnings.append("\(path):\(row.line):1: warning: row has letters but no task text; skipped")
-                    continue
-                }
-                let letters = responsibility[customerName] ?? ""
-                var shared: [[String]] = []
-                if !row.origins.isEmpty {
-                    var groups: [Int: [String]] = [:]
-                    for (position, index) in partyIndices.enumerated() where index < row.origins.count {
-                        groups[row.origins[index], default: []].append(names[position])
-                    }
-                    shared = groups.values.filter { $0.count > 1 }.sorted { names.firstIndex(of: $0[0])! < names.firstIndex(of: $1[0])! }
-                }
-                var markerSeen = Set<String>()
-                rows.append(MatrixRow(
-                    section: row.section ?? table.section, task: task.text, responsibility: responsibility, customerLetters: letters,
-                    kind: ItemKind(customerLetters: letters), notes: notes + note(for: markers.filter { markerSeen.insert($0).inserted }),
-                    line: row.line, singleColumn: false, unreadable: unreadable, sharedCells: shared))
+            for result in results {
+                let read = try result.get()
+                rows += read.rows
+                warnings += read.warnings
             }
             return TableRows(rows: disambiguate(rows, table: table, taskIndex: taskIndex), parties: names,
                              customerName: customerName, warnings: warnings)

@@ -53,10 +53,10 @@ struct Import: ParsableCommand {
         let workspace = try location.locate()
         let options = MatrixImport.Options(party: party, provider: provider, prefix: prefix, taskColumn: taskColumn,
                                            sourceVersion: sourceVersion, sourceURL: sourceUrl, dryRun: dryRun, sign: signing.sign || signing.key != nil)
-        let outcome = try MatrixImport(workspace: workspace, checklistID: id, options: options)
+        let outcome = ProcessLifetime.keep(try MatrixImport(workspace: workspace, checklistID: id, options: options)
             .run(matrixURL: URL(fileURLWithPath: matrix), displayPath: matrix, by: actor.actor(in: workspace)) {
                 try signing.signer(in: workspace, allowedSigners: try SignatureContext.load(workspace, checklist: id).allowedSigners)
-            }
+            })
         if output.json {
             try Console.printJSON(ImportJSON(outcome, dryRun: dryRun))
             return

@@ -160,14 +160,3 @@ enum Identity {
         return NSUserName().isEmpty ? "unknown" : NSUserName()
     }
 }
-
-/// What a command loaded lives until the process exits: freeing 10^5 records one by one costs more than the
-/// system takes to drop the whole heap at exit (a tenth of `status`'s time at that scale).
-enum ProcessLifetime {
-    private static let kept = Locked<[Any]>([])
-
-    static func keep<T>(_ value: T) -> T {
-        kept.withLock { $0.append(value) }
-        return value
-    }
-}

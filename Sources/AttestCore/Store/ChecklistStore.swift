@@ -143,12 +143,7 @@ public struct ChecklistStore: Sendable {
     public func write(_ record: Record, signer: RecordSigner? = nil) throws -> String {
         let relative = try relativePath(for: record)
         let display = "\(displayPath)/\(relative)"
-        let data: Data
-        do {
-            data = try JSONCoding.encode(record)
-        } catch {
-            throw StoreError.writeFailed(path: display, detail: "cannot encode: \(error)")
-        }
+        let data = RecordWriter.encode(record)
         // attest never writes what it cannot read back.
         let limit = record.item == nil ? SafeFile.Limit.importRecord : SafeFile.Limit.record
         guard data.count <= limit else {
@@ -157,6 +152,8 @@ public struct ChecklistStore: Sendable {
         }
         workspace.removeStaleTemporaryFiles()
         let reread = try FastRecordReader.read(data) ?? JSONCoding.decode(Record.self, from: data, path: display)
+        // An import record's table is freed by the exit, not row by row.
+        if data.count > SafeFile.Limit.record { ProcessLifetime.keep((data, reread)) }
         try RecordValidator.check(reread, path: display, folder: record.item ?? Self.checklistFolder, fileName: "\(record.id).json", checklistID: id)
         try workspace.requireRealDirectories(below: directory, for: relative)
         let url = directory.appendingPathComponent(relative)
@@ -191,9 +188,8 @@ public struct ChecklistStore: Sendable {
     /// then brought up to date; `verify` reads without it.
     public func loadRecords(_ scope: Scope = .all, signatures: SignatureContext? = nil, cached: Bool = false) -> RecordSet {
         var errors: [StoreError] = []
-        var signatureFiles = Set<String>()
-        let paths = listRecordFiles(scope, errors: &errors, signatureFiles: &signatureFiles)
-        let signaturePaths = signatureFiles
+        var orphans: [String] = []
+        let paths = listRecordFiles(scope, errors: &errors, orphanSignatures: &orphans)
         let context = signatures ?? SignatureContext(allowedSigners: AllowedSigners(entries: []), allowedSignersSHA256: nil)
         let cache: RecordCache? = cached && scope == .all && !paths.isEmpty
             ? RecordCache.load(recordCacheURL, allowedSignersSHA256: context.allowedSignersSHA256 ?? "") : nil
@@ -215,8 +211,7 @@ public struct ChecklistStore: Sendable {
             for file in paths[range] {
                 let relative = file.relative, folder = file.folder, fileName = file.name
                 let shown = display + "/" + relative
-                let signatureFile = RecordSignature.file(for: relative)
-                let isSigned = !signaturePaths.isEmpty && signaturePaths.contains(signatureFile)
+                let isSigned = file.signed
                 do {
                     // The stat before the read: a write after it changes the file's change time, so the entry
                     // made from what is read below can only be too old to match, never wrong.
@@ -247,7 +242,7 @@ public struct ChecklistStore: Sendable {
                     let sha256 = FileHasher.sha256(of: data)
                     var signature = RecordSignature.unsigned
                     if isSigned {
-                        let bytes = try SafeFile.read(base + "/" + signatureFile, display: RecordSignature.file(for: shown),
+                        let bytes = try SafeFile.read(base + "/" + RecordSignature.file(for: relative), display: RecordSignature.file(for: shown),
                                                       limit: SSHSignature.maximumArmoredSize, what: "signature")
                         let (verdict, entry) = context.judge(record: record, bytes: data, recordSHA256: sha256, signature: bytes)
                         signature = verdict
@@ -291,10 +286,7 @@ public struct ChecklistStore: Sendable {
             cache.save(outcomes, to: recordCacheURL)
         }
         result.errors += duplicateIDs(result.records)
-        if !signatureFiles.isEmpty {
-            let signed = Set(paths.map { RecordSignature.file(for: $0.relative) })
-            result.orphanSignatures = signatureFiles.subtracting(signed).sorted().map { "\(displayPath)/\($0)" }
-        }
+        result.orphanSignatures = orphans.map { "\(displayPath)/\($0)" }
         return result
     }
 
@@ -319,8 +311,9 @@ public struct ChecklistStore: Sendable {
     /// Record files (`records/<folder>/<name>.json`) relative to the checklist folder, sorted. Symbolic links
     /// are never followed; anything but a real folder or regular file where records lie is an error, and so
     /// is a record outside an item folder. Names starting with `.` are never read.
-    func listRecordFiles(_ scope: Scope, errors: inout [StoreError], signatureFiles: inout Set<String>) -> [RecordFile] {
+    func listRecordFiles(_ scope: Scope, errors: inout [StoreError], orphanSignatures: inout [String]) -> [RecordFile] {
         var result: [RecordFile] = []
+        let recordsPath = self.recordsPath
         let folders: [String]
         switch scope {
         case .all:
@@ -333,7 +326,7 @@ public struct ChecklistStore: Sendable {
             }
             var names: [String] = []
             for (name, kind) in Self.entries(of: recordsPath) {
-                let shown = "\(displayPath)/records/\(name)"
+                var shown: String { "\(displayPath)/records/\(name)" }
                 switch kind {
                 case .directory: names.append(name)
                 case .regular where name.hasSuffix(".json"):
@@ -357,17 +350,30 @@ public struct ChecklistStore: Sendable {
                 errors.append(.notRegularFile(path: shownFolder, kind: "\(kind.rawValue), not a folder"))
                 continue
             }
-            for (name, kind) in Self.entries(of: absolute).sorted(by: { $0.name < $1.name }) {
-                let shown = "\(shownFolder)/\(name)"
+            let first = result.count
+            var signatures: [String] = []
+            var names: [String] = []
+            for (name, kind) in Self.entries(of: absolute) {
+                var shown: String { "\(shownFolder)/\(name)" }
                 switch kind {
-                case .regular where name.hasSuffix(".json"): result.append(RecordFile(folder: folder, name: name))
-                case .regular where name.hasSuffix(".json.sig"): signatureFiles.insert("records/\(folder)/\(name)")
+                case .regular where Self.hasSuffix(name, ".json"): names.append(name)
+                case .regular where Self.hasSuffix(name, ".json.sig"): signatures.append(String(name.dropLast(4)))
                 case .regular: continue  // anything else is not a record
                 case .directory:
                     errors.append(.malformed(path: shown, line: nil, column: nil,
                                              detail: "a folder inside an item's records folder; records lie directly in records/ITEM/"))
                 default:
                     if name.hasSuffix(".json") || name.hasSuffix(".sig") { errors.append(.notRegularFile(path: shown, kind: kind.rawValue)) }
+                }
+            }
+            names.sort()
+            result.append(contentsOf: names.map { RecordFile(folder: folder, name: $0) })
+            // Each `.sig` goes with the record of its name in the same folder; one without it is an orphan.
+            if !signatures.isEmpty {
+                var positions: [String: Int] = [:]
+                for index in first..<result.count { positions[result[index].name] = index }
+                for record in signatures.sorted() {
+                    if let index = positions[record] { result[index].signed = true } else { orphanSignatures.append("records/\(folder)/\(record).sig") }
                 }
             }
         }
@@ -379,12 +385,20 @@ public struct ChecklistStore: Sendable {
         return result
     }
 
+    /// `String.hasSuffix` on bytes: it runs twice for each of 10^5 file names.
+    private static func hasSuffix(_ name: String, _ suffix: StaticString) -> Bool {
+        let tail = UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
+        return name.utf8.count >= tail.count && name.utf8.suffix(tail.count).elementsEqual(tail)
+    }
+
     /// A record file found in a records folder.
     struct RecordFile: Sendable {
         var folder: String
         var name: String
         /// `records/<folder>/<name>`, relative to the checklist folder.
         var relative: String
+        /// A `<name>.sig` lies beside it.
+        var signed = false
 
         init(folder: String, name: String) {
             self.folder = folder

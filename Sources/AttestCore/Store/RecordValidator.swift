@@ -12,8 +12,8 @@ public enum RecordValidator {
 
     /// `^R?A?C?I?$`: normalized RACI letters.
     static func isLetters(_ text: String) -> Bool {
-        var rest = Substring(text)
-        for letter in ["R", "A", "C", "I"] where rest.hasPrefix(letter) { rest = rest.dropFirst() }
+        var rest = text.utf8[...]
+        for letter in "RACI".utf8 where rest.first == letter { rest = rest.dropFirst() }
         return rest.isEmpty
     }
 
