@@ -46,6 +46,7 @@ public struct Evaluator: Sendable {
         var approvals: [String: [StoredRecord]] = [:]
         var byItem: [String: [Record]] = [:]
         var signatures: [String: RecordSignature] = [:]
+        signatures.reserveCapacity(order.count)
         for index in order {
             let stored = records[index]
             let record = stored.record

@@ -41,14 +41,28 @@ public struct SignatureContext: Sendable {
     public let allowedSigners: AllowedSigners
     /// nil when the workspace has no `allowed_signers`.
     public let allowedSignersSHA256: String?
-    let cache: [String: SignatureCache.Entry]
+    /// Read on the first signature that is judged: with the record cache warm, none is.
+    private let verdicts: Locked<[String: SignatureCache.Entry]?>
+    private let readsVerdicts: Bool
     let cacheURL: URL?
 
-    public init(allowedSigners: AllowedSigners, allowedSignersSHA256: String?, cache: [String: SignatureCache.Entry] = [:], cacheURL: URL? = nil) {
+    public init(allowedSigners: AllowedSigners, allowedSignersSHA256: String?, cacheURL: URL? = nil, readsVerdicts: Bool = false) {
         self.allowedSigners = allowedSigners
         self.allowedSignersSHA256 = allowedSignersSHA256
-        self.cache = cache
         self.cacheURL = cacheURL
+        self.readsVerdicts = readsVerdicts
+        verdicts = Locked(nil)
+    }
+
+    /// The verdicts of earlier runs (none when reading afresh).
+    private var cache: [String: SignatureCache.Entry] {
+        verdicts.withLock { loaded in
+            if loaded == nil {
+                loaded = readsVerdicts
+                    ? cacheURL.flatMap { url in allowedSignersSHA256.map { SignatureCache.load(url, allowedSigners: $0) } } ?? [:] : [:]
+            }
+            return loaded!
+        }
     }
 
     /// `allowed_signers` of the workspace (a malformed line is exit 2 naming `allowed_signers:LINE:COL`).
@@ -62,8 +76,8 @@ public struct SignatureContext: Sendable {
         let data = try SafeFile.read(url.path, display: AllowedSigners.fileName, limit: AllowedSigners.maximumSize, what: "allowed_signers file")
         let sha256 = FileHasher.sha256(of: data)
         let cacheURL = workspace.cacheDirectory.appendingPathComponent("signatures-\(checklist).json")
-        return SignatureContext(allowedSigners: try AllowedSigners(parsing: data), allowedSignersSHA256: sha256,
-                                cache: cached ? SignatureCache.load(cacheURL, allowedSigners: sha256) : [:], cacheURL: cacheURL)
+        return SignatureContext(allowedSigners: try AllowedSigners(parsing: data), allowedSignersSHA256: sha256, cacheURL: cacheURL,
+                                readsVerdicts: cached)
     }
 
     /// The verdict on one record's signature, from the cache when its inputs' hashes are known.

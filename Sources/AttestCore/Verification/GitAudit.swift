@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// What git's history says of a checklist's files: records, sources and attachments (and their `.sig`
 /// files) are append-only, so a committed one that is modified or deleted is an integrity failure.
