@@ -130,7 +130,7 @@ public enum SignatureCache {
     }
 
     static func load(_ url: URL, allowedSigners: String) -> [String: Entry] {
-        guard let data = try? SafeFile.read(url.path, display: url.path, limit: 256 << 20),
+        guard let data = SafeFile.readPrivateCache(url.path, limit: 256 << 20),
               let file = try? JSONDecoder().decode(File.self, from: data), file.allowedSigners == allowedSigners
         else { return [:] }
         return Dictionary(file.entries.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })

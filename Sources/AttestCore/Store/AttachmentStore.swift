@@ -184,14 +184,17 @@ public struct AttachmentStore: Sendable {
         guard let opened = try? SafeFile.openRegular(path, display: path, followingLinks: false) else { return (.missing, nil) }
         defer { close(opened.descriptor) }
         guard let actual = try? FileHasher.sha256(descriptor: opened.descriptor).sha256 else { return (.missing, nil) }
-        return actual == hash ? (.intact, entry) : (.altered(actual: actual), nil)
+        // A file changed in the last two seconds is hashed again next time: a write in the same tick of the
+        // file system's clock could leave its stat as it is (as for the record cache).
+        let settled = max(entry.mtime, entry.ctime) < RecordCache.FileKey.now() - 2_000_000_000
+        return actual == hash ? (.intact, settled ? entry : nil) : (.altered(actual: actual), nil)
     }
 
     /// The stat cache: a line per file, `<sha256> <size> <mtime ns> <ctime ns> <inode>` after a header line.
     static let cacheHeader = "attest attachment stat cache 2"
 
     private func loadCache() -> [String: CacheEntry] {
-        guard let cacheURL, let data = try? SafeFile.read(cacheURL.path, display: cacheURL.path, limit: 1 << 30, what: "stat cache") else { return [:] }
+        guard let cacheURL, let data = SafeFile.readPrivateCache(cacheURL.path) else { return [:] }
         return Self.parseCache(data)
     }
 

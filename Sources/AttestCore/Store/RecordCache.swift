@@ -125,10 +125,7 @@ public struct RecordCache: Sendable {
     /// The cache at `url`, or an empty one when it is missing, damaged, or not a regular file owned by this
     /// user and writable by them alone.
     static func load(_ url: URL, allowedSignersSHA256: String) -> RecordCache {
-        var info = stat()
-        guard lstat(url.path, &info) == 0, SafeFile.Kind(mode: info.st_mode) == .regular,
-              info.st_uid == geteuid(), info.st_mode & 0o022 == 0,
-              let data = try? SafeFile.read(url.path, display: url.path, limit: 1 << 30, what: "record cache"),
+        guard let data = SafeFile.readPrivateCache(url.path),
               let cache = try? RecordCache(data: data, allowedSignersSHA256: allowedSignersSHA256)
         else { return RecordCache(allowedSignersSHA256: allowedSignersSHA256) }
         return cache

@@ -81,6 +81,16 @@ public enum SafeFile {
         return (descriptor, size)
     }
 
+    /// A cache file's bytes under `.attest/`, or nil unless it is a regular file of this user's that no one
+    /// else may write (a cache is never evidence, and one that someone else could have written is none).
+    public static func readPrivateCache(_ path: String, limit: Int = 1 << 30) -> Data? {
+        var info = stat()
+        guard lstat(path, &info) == 0, Kind(mode: info.st_mode) == .regular, info.st_uid == geteuid(), info.st_mode & 0o022 == 0 else {
+            return nil
+        }
+        return try? read(path, display: path, limit: limit, what: "cache")
+    }
+
     /// A regular file's bytes, at most `limit` of them.
     public static func read(_ path: String, display: String, followingLinks: Bool = false, limit: Int, what: String = "file") throws -> Data {
         let (descriptor, size) = try openRegular(path, display: display, followingLinks: followingLinks, limit: limit, what: what)
