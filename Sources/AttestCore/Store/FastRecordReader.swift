@@ -78,18 +78,9 @@ public struct FastRecordReader {
             case "changed": changed = reader.array { $0.string() }; return changed != nil
             case "items": items = reader.array { $0.checklistItem() }; return items != nil
             case "title": title = reader.optionalString(); return title != nil || reader.lastWasNull
-            case "follows":
-                reader.lastWasNull = reader.literal("null")
-                if !reader.lastWasNull { follows = reader.array { $0.string() } }
-                return follows != nil || reader.lastWasNull
-            case "readerVersion":
-                reader.lastWasNull = reader.literal("null")
-                if !reader.lastWasNull { readerVersion = reader.integer() }
-                return readerVersion != nil || reader.lastWasNull
-            case "options":
-                reader.lastWasNull = reader.literal("null")
-                if !reader.lastWasNull { options = reader.importOptions() }
-                return options != nil || reader.lastWasNull
+            case "follows": return reader.nullable(&follows) { $0.array { $0.string() } }
+            case "readerVersion": return reader.nullable(&readerVersion) { $0.integer() }
+            case "options": return reader.nullable(&options) { $0.importOptions() }
             default: return reader.skipValue()
             }
         }
@@ -208,14 +199,8 @@ public struct FastRecordReader {
             case "notes": notes = reader.array { $0.string() }; return notes != nil
             case "retired": retired = reader.boolean(); return retired != nil
             case "lettersChangedAt": lettersChangedAt = reader.date(); return lettersChangedAt != nil
-            case "sourceLine":
-                reader.lastWasNull = reader.literal("null")
-                if !reader.lastWasNull { sourceLine = reader.integer() }
-                return sourceLine != nil || reader.lastWasNull
-            case "singleColumn":
-                reader.lastWasNull = reader.literal("null")
-                if !reader.lastWasNull { singleColumn = reader.boolean() }
-                return singleColumn != nil || reader.lastWasNull
+            case "sourceLine": return reader.nullable(&sourceLine) { $0.integer() }
+            case "singleColumn": return reader.nullable(&singleColumn) { $0.boolean() }
             case "inherits": inherits = reader.optionalString(); return inherits != nil || reader.lastWasNull
             default: return reader.skipValue()
             }
@@ -236,6 +221,16 @@ public struct FastRecordReader {
             return true
         }
         return complete ? map : nil
+    }
+
+    /// `null` (nil) or a value `read` reads; false when neither is there.
+    private mutating func nullable<T>(_ value: inout T?, _ read: (inout FastRecordReader) -> T?) -> Bool {
+        if literal("null") {
+            value = nil
+            return true
+        }
+        value = read(&self)
+        return value != nil
     }
 
     private mutating func boolean() -> Bool? {
