@@ -40,6 +40,9 @@ import Testing
         #expect(shown["id"] as? String == "S-02" && (shown["records"] as? [Any])?.isEmpty == true)
         let text = try cli.run(["list"])
         #expect(!text.stdout.contains("\u{1B}["), "no colour when not on a terminal")
+        // --status filters what the listing shows: the informed item (status "-") is not pending.
+        let pending = try #require(try cli.json(["list", "--status", "pending"]) as? [String: Any])
+        #expect((pending["items"] as? [[String: Any]])?.map { $0["id"] as? String } == ["S-02", "S-03", "S-04"])
     }
 
     /// On a terminal (util-linux `script` gives one) attest colours its output, unless NO_COLOR is set.

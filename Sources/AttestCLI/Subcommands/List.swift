@@ -18,7 +18,7 @@ struct List: ParsableCommand {
     @Option(help: ArgumentHelp("Only items of this kind: \(ItemKind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "KIND"))
     var kind: String?
 
-    @Option(help: ArgumentHelp("Only items with this status: \(ItemStatus.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "STATUS"))
+    @Option(help: ArgumentHelp("Only items showing this status: \(ItemStatus.allCases.map(\.rawValue).joined(separator: ", ")) (items not required show none; --kind finds them).", valueName: "STATUS"))
     var status: String?
 
     @Flag(help: "Only required items (obligations).")
@@ -42,7 +42,8 @@ struct List: ParsableCommand {
         let items = state.items.filter { item in
             (all || !item.item.retired || status == ItemStatus.retired.rawValue)
                 && (kind == nil || item.item.kind.rawValue == kind)
-                && (status == nil || item.status.rawValue == status)
+                // The status as listed: an item not required shows none (find those with --kind).
+                && (status == nil || ((item.required || item.item.retired) && item.status.rawValue == status))
                 && (!required || item.required)
         }
         if output.json {
