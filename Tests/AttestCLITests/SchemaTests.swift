@@ -63,6 +63,8 @@ import Testing
         let cli = try CLI.withDefaultChecklist()
         let changed = try #require(try cli.json(["settings", "--review-required", "true", "--due-soon", "6w"]) as? [String: Any])
         #expect(changed["reviewRequired"] as? Bool == true && changed["dueSoonWindow"] as? String == "6w")
+        #expect(changed["signatures"] as? String == "optional" && changed["defaultReviewInterval"] is NSNull,
+                "every setting the text shows, unset ones as null")
         try cli.run(["tick", "ACCS-11", "--note", "n", "--by", "alice"]).expectSuccess()
         let shown = try #require(try cli.json(["show", "ACCS-11"]) as? [String: Any])
         #expect(shown["status"] as? String == "pending", "review required: unreviewed evidence does not count")

@@ -52,7 +52,24 @@ struct Settings: ParsableCommand {
             if !output.json { Console.print("Settings changed: \(path)") }
         }
         if output.json {
-            try Console.printJSON(settings)
+            // Every setting, as the text shows them (a settings record leaves out what is unset or off).
+            struct Output: Encodable {
+                var reviewRequired: Bool
+                var defaultReviewInterval: String?
+                var dueSoonWindow: String
+                var signatures: String
+                func encode(to encoder: any Encoder) throws {
+                    var container = encoder.container(keyedBy: CodingKeys.self)
+                    try container.encode(reviewRequired, forKey: .reviewRequired)
+                    try container.encode(defaultReviewInterval, forKey: .defaultReviewInterval)
+                    try container.encode(dueSoonWindow, forKey: .dueSoonWindow)
+                    try container.encode(signatures, forKey: .signatures)
+                }
+                enum CodingKeys: String, CodingKey { case reviewRequired, defaultReviewInterval, dueSoonWindow, signatures }
+            }
+            try Console.printJSON(Output(reviewRequired: settings.reviewRequired, defaultReviewInterval: settings.defaultReviewInterval?.description,
+                                         dueSoonWindow: settings.dueSoonWindow.description,
+                                         signatures: settings.signaturesRequired ? "required" : "optional"))
             return
         }
         Console.print("review required:          \(settings.reviewRequired)")
