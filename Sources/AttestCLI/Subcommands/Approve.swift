@@ -9,10 +9,6 @@ struct Approve: ParsableCommand {
             requires signatures, a waiver or not-applicable mark counts only once the person in its approvedBy \
             approved it. The approver signs with their own key and is never the mark's author. There is no \
             "reject": revoke the waiver instead.
-
-            Examples:
-              attest approve wv-20261127T120904Z-ed30f4b3 --by ciso@example.com --key ~/.ssh/id_ed25519
-              attest approve ed30f4b3                       (any unambiguous part of the ID; key from git's user.signingkey)
             """)
 
     @Argument(help: ArgumentHelp("The waiver's or not-applicable mark's record ID, or an unambiguous part of it.", valueName: "RECORD-ID"))

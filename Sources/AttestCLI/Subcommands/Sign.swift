@@ -8,10 +8,6 @@ struct Sign: ParsableCommand {
             So that a team can turn signing on without re-ticking: each record's own `by` signs its exact bytes \
             with their key, which allowed_signers must list for them. A record that has a signature already is \
             refused (signatures are never replaced).
-
-            Examples:
-              attest sign ev-20261127T120904Z-230fb8ac --key ~/.ssh/id_ed25519
-              attest sign 230fb8ac 8488d6f3                 (several at once; key from git's user.signingkey)
             """)
 
     @Argument(help: ArgumentHelp("Record IDs, or unambiguous parts of them.", valueName: "RECORD-ID"))

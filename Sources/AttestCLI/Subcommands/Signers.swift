@@ -13,11 +13,6 @@ struct Signers: ParsableCommand {
             someone leaves, add valid-before="YYYYMMDDZ" to their line by hand, so that what they signed before \
             still counts.
 
-            Examples:
-              attest signers add alice@example.com ~/.ssh/id_ed25519.pub
-              attest signers list
-              attest signers list --format json
-
             Anyone can check a signature without attest:
               ssh-keygen -Y verify -f allowed_signers -I alice@example.com -n attest -s RECORD.json.sig < RECORD.json
             """,

@@ -15,12 +15,6 @@ struct Verify: ParsableCommand {
             Exit 0 when everything holds; 3 on an integrity failure (a file missing or altered, a table its source \
             does not give, a committed file modified or deleted, a digest that does not match, history since --since \
             that modifies or deletes); 2 when a file cannot be read (and there is no integrity failure).
-
-            Examples:
-              attest verify
-              attest verify --digest v2:3f0c… --as-of 2026-11-27T12:09:04.123Z   (both printed in the markdown report)
-              attest verify --since origin/main                             (a pull request only adds records)
-              attest verify --format json
             """)
 
     @OptionGroup var location: WorkspaceOptions

@@ -74,6 +74,21 @@ enum HelpExamples {
         "verify": [
             "attest verify",
             "attest verify --digest DIGEST --as-of 2026-09-30T23:59:59.999Z   # both as the report printed them",
+            "attest verify --since origin/main   # a pull request only adds records",
+            "attest verify --format json",
+        ],
+        "approve": [
+            "attest approve wv-20261127T120904Z-ed30f4b3 --by ciso@example.com --key ~/.ssh/id_ed25519",
+            "attest approve ed30f4b3   # any unambiguous part of the ID; key from git's user.signingkey",
+        ],
+        "sign": [
+            "attest sign ev-20261127T120904Z-230fb8ac --key ~/.ssh/id_ed25519",
+            "attest sign 230fb8ac 8488d6f3   # several at once; key from git's user.signingkey",
+        ],
+        "signers": [
+            "attest signers add alice@example.com ~/.ssh/id_ed25519.pub",
+            "attest signers list",
+            "attest signers list --format json",
         ],
         "lint": [
             "attest lint vendor/matrix.md",

@@ -5,7 +5,7 @@ import Foundation
 /// `--sign` and `--key`: every command that writes a record signs it with the person's SSH key when asked,
 /// and always once the checklist requires signatures.
 struct SigningOptions: ParsableArguments {
-    @Flag(help: "Sign the record with your SSH key (ssh-keygen -Y sign); the default once signatures are required.")
+    @Flag(help: "Sign what this command writes (the record, or each report file) with your SSH key (ssh-keygen -Y sign); for records, the default once signatures are required.")
     var sign = false
 
     @Option(help: ArgumentHelp(

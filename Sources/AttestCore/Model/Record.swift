@@ -288,7 +288,12 @@ extension Record: Codable {
                 forKey: .schemaVersion, in: container, debugDescription: "\"\(schemaVersion)\" is not a schema version such as \"1.0\"")
         }
         if major > Self.supportedMajor { throw NewerSchemaError(version: schemaVersion) }
-        let type = try container.decode(RecordType.self, forKey: .type)
+        let typeName = try container.decode(String.self, forKey: .type)
+        guard let type = RecordType(rawValue: typeName) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .type, in: container,
+                debugDescription: "\"\(typeName.visible)\" is not a record type; use one of \(RecordType.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         id = try container.decode(String.self, forKey: .id)
         checklist = try container.decode(String.self, forKey: .checklist)
         item = try container.decodeIfPresent(String.self, forKey: .item)
