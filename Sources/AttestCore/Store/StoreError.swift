@@ -91,13 +91,14 @@ public struct IntegrityError: Error, LocalizedError, Sendable {
     /// What to do about them.
     public var remedy: String
 
-    public init(problems: [String], remedy: String = IntegrityError.attachmentRemedy) {
+    public init(problems: [String], remedy: String = IntegrityError.remedy) {
         self.problems = problems
         self.remedy = remedy
     }
 
-    public static let attachmentRemedy = "Restore the stored files from git (git checkout -- Checklists), or revoke the evidence "
-        + "(attest revoke EVIDENCE-ID --reason TEXT) and tick the item again with the original file; attest verify lists every damaged file"
+    /// For any mix of problems: stored files altered or missing, records edited, history rewritten.
+    public static let remedy = "Restore what changed from git (git checkout -- Checklists), or record corrections "
+        + "(attest revoke RECORD-ID --reason TEXT, then tick, waive or import again); attest verify lists every problem and its file"
 
     public var errorDescription: String? { (problems + [remedy]).joined(separator: "\n") }
 }
