@@ -133,8 +133,9 @@ public struct ItemState: Sendable {
             return ("the matrix changed the customer's letters after the evidence was recorded; re-confirm with new evidence", tick)
         case .broken:
             let names = evidence.flatMap { $0.damagedAttachments.map { "\($0.attachment.name) (\($0.attachment.sha256.prefix(12)))" } }
+            let damagedID = evidence.last { !$0.damagedAttachments.isEmpty }?.record.id ?? "EVIDENCE-ID"
             return ("attachment missing or altered: \(names.joined(separator: ", "))",
-                    "restore the file, or `attest revoke EVIDENCE-ID --reason TEXT` and tick again; `attest verify` lists the damage")
+                    "restore the file, or `attest revoke \(damagedID) --reason TEXT` and tick again; `attest verify` lists the damage")
         case .complete, .waived, .notApplicable, .retired:
             return ("", "")
         }
