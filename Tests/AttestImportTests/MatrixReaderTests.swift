@@ -109,3 +109,44 @@ import Testing
         #expect(error == .malformedCSV(path: "m.csv", line: 2, column: 3, detail: "quoted cell is never closed; add the closing \""))
     }
 }
+
+/// Rows of a large table are read on every core in runs: what comes out is what one pass in row order gives.
+@Suite struct LargeTableTests {
+    /// 9,000 rows (well past the size read in runs): letters cycle, every 997th provider cell is not RACI (a
+    /// warning), every 1,499th row has no task and no letters (skipped), every 2,003rd carries a footnote marker.
+    static func matrix(unreadableCustomerAt bad: Set<Int> = []) -> String {
+        var lines = ["# Large", "", "| Task | Provider | Customer |", "| --- | --- | --- |"]
+        let letters = ["RA", "R", "C", "I", ""]
+        for row in 1...9000 {
+            if row % 1499 == 0 { lines.append("| | | |"); continue }
+            let provider = row % 997 == 0 ? "maybe" : letters[row % 5]
+            let customer = bad.contains(row) ? "sometimes" : letters[(row + 2) % 5]
+            let marker = row % 2003 == 0 ? " [^1]" : ""
+            lines.append("| Task number \(row)\(marker) | \(provider) | \(customer) |")
+        }
+        lines += ["", "[^1]: A footnote."]
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test func rowsWarningsAndNotesComeInRowOrder() throws {
+        let parsed = try MatrixReader().read(data: Data(Self.matrix().utf8), fileName: "large.md", path: "large.md")
+        let expected = (1...9000).filter { $0 % 1499 != 0 }
+        #expect(parsed.rows.map(\.task) == expected.map { "Task number \($0)" })
+        #expect(parsed.rows.map(\.line) == expected.map { $0 + 4 })
+        let letters = ["RA", "R", "C", "I", ""]
+        #expect(parsed.rows.map(\.customerLetters) == expected.map { letters[($0 + 2) % 5] })
+        let warned = parsed.warnings.filter { $0.contains("is not a RACI value") }
+        #expect(warned.count == expected.filter { $0 % 997 == 0 }.count)
+        let warnedLines = warned.compactMap { Int($0.split(separator: ":")[1]) }
+        #expect(warnedLines == warnedLines.sorted() && warnedLines.first == 997 + 4)
+        #expect(parsed.rows.filter { $0.notes == ["[1] A footnote."] }.map(\.line) == [2003, 4006, 6009, 8012].map { $0 + 4 })
+    }
+
+    /// The first unreadable customer cell in row order is the error, whichever run reads it first.
+    @Test func theFirstErrorInRowOrderWins() throws {
+        let data = Data(Self.matrix(unreadableCustomerAt: [8500, 6100, 2100]).utf8)
+        let error = try #require(throws: ImportError.self) { try MatrixReader().read(data: data, fileName: "large.md", path: "large.md") }
+        guard case .unreadableLetters(_, let line, _, _, _) = error else { Issue.record("\(error)"); return }
+        #expect(line == 2100 + 4)
+    }
+}
