@@ -177,7 +177,7 @@ import Testing
                 """]
             process.currentDirectoryURL = cli.workspace
             process.standardOutput = FileHandle.nullDevice
-            try process.run()
+            try process.runAlone()
             return process
         }
         for process in processes {
@@ -270,7 +270,7 @@ import Testing
         process.currentDirectoryURL = cli.workspace
         let errors = Pipe()
         process.standardError = errors
-        try process.run()
+        try process.runAlone()
         let message = String(decoding: errors.fileHandleForReading.readAllRetryingInterrupts(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationReason == .exit && process.terminationStatus == 2, "\(message)")

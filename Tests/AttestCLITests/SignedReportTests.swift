@@ -1,3 +1,4 @@
+import AttestCore
 import AttestTestSupport
 import Foundation
 import Testing
@@ -17,7 +18,7 @@ import Testing
         process.standardInput = try FileHandle(forReadingFrom: cli.workspace.appendingPathComponent("Reports/\(name)"))
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try process.runAlone()
         process.waitUntilExit()
         return process.terminationStatus
     }

@@ -124,7 +124,7 @@ public struct SSHKeygenSigner: Sendable {
         }
         process.environment = environment
         do {
-            try process.run()
+            try process.runAlone()
         } catch {
             throw SigningError.sshKeygenMissing
         }
