@@ -12,13 +12,30 @@ public enum Parallel {
         return slots.values()
     }
 
-    /// Each index is written by exactly one iteration, so no lock is needed.
+    /// Each index is written by exactly one iteration, so no lock is needed: the slots are plain memory,
+    /// written through a pointer. (An Array's `withUnsafeMutableBufferPointer` would not do: it moves the
+    /// array's storage out of the property while it runs, so two iterations at once could write through an
+    /// empty array's storage; one CI run crashed so.)
     private final class Slots<T>: @unchecked Sendable {
-        private var storage: [T?]
-        init(count: Int) { storage = Array(repeating: nil, count: count) }
-        func set(_ index: Int, _ value: T) {
-            storage.withUnsafeMutableBufferPointer { $0[index] = value }
+        private let base: UnsafeMutablePointer<T?>
+        private let count: Int
+
+        init(count: Int) {
+            self.count = count
+            base = .allocate(capacity: count)
+            base.initialize(repeating: nil, count: count)
         }
-        func values() -> [T] { storage.map { $0! } }
+
+        deinit {
+            base.deinitialize(count: count)
+            base.deallocate()
+        }
+
+        func set(_ index: Int, _ value: T) {
+            precondition(index >= 0 && index < count)
+            base[index] = value
+        }
+
+        func values() -> [T] { (0..<count).map { base[$0]! } }
     }
 }
