@@ -52,7 +52,7 @@ struct CLI {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        try process.runAlone()
+        try process.run()
         let killed = Collected()
         let timer = DispatchWorkItem {
             if process.isRunning {

@@ -177,7 +177,7 @@ import Testing
                 """]
             process.currentDirectoryURL = cli.workspace
             process.standardOutput = FileHandle.nullDevice
-            try process.runAlone()
+            try process.run()
             return process
         }
         for process in processes {
@@ -270,7 +270,7 @@ import Testing
         process.currentDirectoryURL = cli.workspace
         let errors = Pipe()
         process.standardError = errors
-        try process.runAlone()
+        try process.run()
         let message = String(decoding: errors.fileHandleForReading.readAllRetryingInterrupts(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationReason == .exit && process.terminationStatus == 2, "\(message)")

@@ -148,7 +148,7 @@ import Testing
             process.currentDirectoryURL = cli.workspace
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
-            try process.runAlone()
+            try process.run()
             Thread.sleep(forTimeInterval: 0.05 + 0.03 * Double(attempt))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()

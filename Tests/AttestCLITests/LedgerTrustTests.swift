@@ -15,7 +15,7 @@ import Testing
         process.arguments = ["git", "--version"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        guard (try? process.runAlone()) != nil else { return false }
+        guard (try? process.run()) != nil else { return false }
         process.waitUntilExit()
         return process.terminationStatus == 0
     }()
@@ -206,7 +206,7 @@ import Testing
             process.currentDirectoryURL = cli.workspace
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
-            try process.runAlone()
+            try process.run()
             Thread.sleep(forTimeInterval: Double.random(in: 0...0.04))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()

@@ -83,7 +83,7 @@ import Testing
             let pipe = Pipe()
             process.standardOutput = pipe
             process.standardInput = FileHandle.nullDevice
-            try process.runAlone()
+            try process.run()
             let output = String(decoding: pipe.fileHandleForReading.readAllRetryingInterrupts(), as: UTF8.self)
             process.waitUntilExit()
             var lines = output.components(separatedBy: "\n")

@@ -1,4 +1,3 @@
-import AttestCore
 import AttestTestSupport
 import Foundation
 import Testing
@@ -11,7 +10,7 @@ import Testing
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", "import jsonschema"]
         process.standardError = FileHandle.nullDevice
-        guard (try? process.runAlone()) != nil else { return false }
+        guard (try? process.run()) != nil else { return false }
         process.waitUntilExit()
         return process.terminationStatus == 0
     }()

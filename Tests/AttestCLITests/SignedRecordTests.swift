@@ -45,7 +45,7 @@ import Testing
             process.standardInput = try FileHandle(forReadingFrom: cli.workspace.appendingPathComponent(recordPath))
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
-            try process.runAlone()
+            try process.run()
             process.waitUntilExit()
             #expect(process.terminationStatus == 0, "ssh-keygen -Y verify refuses \(path)")
             checked += 1

@@ -1,4 +1,3 @@
-import AttestCore
 import AttestTestSupport
 import Foundation
 import Testing
@@ -18,7 +17,7 @@ import Testing
         process.standardInput = try FileHandle(forReadingFrom: cli.workspace.appendingPathComponent("Reports/\(name)"))
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.runAlone()
+        try process.run()
         process.waitUntilExit()
         return process.terminationStatus
     }

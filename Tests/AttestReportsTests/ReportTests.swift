@@ -131,7 +131,7 @@ import Testing
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
-        try process.runAlone()
+        try process.run()
         let text = String(decoding: pipe.fileHandleForReading.readAllRetryingInterrupts(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "check-junit.sh --strict-xunit failed:\n\(text)", sourceLocation: sourceLocation)
@@ -165,7 +165,7 @@ import Testing
         process.arguments = ["--unsafe", "--extension", "table", output.directory.url.appendingPathComponent("demo.md").path]
         let pipe = Pipe()
         process.standardOutput = pipe
-        try process.runAlone()
+        try process.run()
         let html = String(decoding: pipe.fileHandleForReading.readAllRetryingInterrupts(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)

@@ -76,15 +76,3 @@ public enum ProcessLifetime {
         return value
     }
 }
-
-extension Process {
-    private static let launching = NSLock()
-
-    /// `run()`, one launch at a time in this process: Foundation's launch on Linux crashed (in `Process.run`'s
-    /// own copying) when several threads launched at once, as the test suite does.
-    public func runAlone() throws {
-        Self.launching.lock()
-        defer { Self.launching.unlock() }
-        try run()
-    }
-}

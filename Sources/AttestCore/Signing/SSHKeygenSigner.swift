@@ -124,7 +124,7 @@ public struct SSHKeygenSigner: Sendable {
         }
         process.environment = environment
         do {
-            try process.runAlone()
+            try process.run()
         } catch {
             throw SigningError.sshKeygenMissing
         }

@@ -74,7 +74,7 @@ public struct Git: Sendable {
         process.standardError = errors
         process.standardInput = FileHandle.nullDevice
         do {
-            try process.runAlone()
+            try process.run()
         } catch {
             throw GitError(arguments: arguments, status: -1, message: "git could not be run: \(error.localizedDescription)")
         }

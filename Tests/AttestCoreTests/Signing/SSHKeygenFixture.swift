@@ -105,7 +105,7 @@ final class SSHKeygenFixture: @unchecked Sendable {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        try process.runAlone()
+        try process.run()
         let errData = err.fileHandleForReading.readAllRetryingInterrupts()
         let outData = out.fileHandleForReading.readAllRetryingInterrupts()
         process.waitUntilExit()

@@ -42,7 +42,7 @@ struct SSHKeygenSignerTests {
         agent.arguments = ["-D", "-a", socket]
         agent.standardOutput = FileHandle.nullDevice
         agent.standardError = FileHandle.nullDevice
-        try agent.runAlone()
+        try agent.run()
         defer {
             // SIGKILL: a child started from a Dispatch thread inherits its blocked signals, SIGTERM included.
             kill(agent.processIdentifier, SIGKILL)
@@ -55,7 +55,7 @@ struct SSHKeygenSignerTests {
         add.arguments = ["-q", privateKey]
         add.environment = ["SSH_AUTH_SOCK": socket]
         add.standardError = FileHandle.nullDevice
-        try add.runAlone()
+        try add.run()
         add.waitUntilExit()
         try #require(add.terminationStatus == 0)
 
