@@ -52,24 +52,9 @@ struct Settings: ParsableCommand {
             if !output.json { Console.print("Settings changed: \(path)") }
         }
         if output.json {
-            // Every setting, as the text shows them (a settings record leaves out what is unset or off).
-            struct Output: Encodable {
-                var reviewRequired: Bool
-                var defaultReviewInterval: String?
-                var dueSoonWindow: String
-                var signatures: String
-                func encode(to encoder: any Encoder) throws {
-                    var container = encoder.container(keyedBy: CodingKeys.self)
-                    try container.encode(reviewRequired, forKey: .reviewRequired)
-                    try container.encode(defaultReviewInterval, forKey: .defaultReviewInterval)
-                    try container.encode(dueSoonWindow, forKey: .dueSoonWindow)
-                    try container.encode(signatures, forKey: .signatures)
-                }
-                enum CodingKeys: String, CodingKey { case reviewRequired, defaultReviewInterval, dueSoonWindow, signatures }
-            }
-            try Console.printJSON(Output(reviewRequired: settings.reviewRequired, defaultReviewInterval: settings.defaultReviewInterval?.description,
-                                         dueSoonWindow: settings.dueSoonWindow.description,
-                                         signatures: settings.signaturesRequired ? "required" : "optional"))
+            // Every setting as the text shows it, and the allowed_signers that decides signatures: the policy
+            // the auditor's header prints.
+            try Console.printJSON(AuditHeader.Policy(settings, allowedSignersSHA256: ledger.signatures.allowedSignersSHA256))
             return
         }
         Console.print("review required:          \(settings.reviewRequired)")

@@ -61,6 +61,15 @@ public struct AuditHeader: Encodable, Sendable {
         /// SHA-256 of the workspace's `allowed_signers`, which decided every signature; nil when there is none.
         public var allowedSignersSHA256: String?
 
+        /// Every setting as the text shows it (a settings record leaves out what is unset or off).
+        public init(_ settings: ChecklistSettings, allowedSignersSHA256: String?) {
+            reviewRequired = settings.reviewRequired
+            defaultReviewInterval = settings.defaultReviewInterval?.description
+            dueSoonWindow = settings.dueSoonWindow.description
+            signatures = settings.signaturesRequired ? "required" : "optional"
+            self.allowedSignersSHA256 = allowedSignersSHA256
+        }
+
         enum CodingKeys: String, CodingKey { case reviewRequired, defaultReviewInterval, dueSoonWindow, signatures, allowedSignersSHA256 }
 
         public func encode(to encoder: any Encoder) throws {
@@ -103,11 +112,7 @@ public struct AuditHeader: Encodable, Sendable {
             importSignature: state.importRecord.map { (state.signatures[$0.id] ?? .unsigned).description })
         period = Period(asOf: state.asOf, recordsConsidered: state.recordCount,
                         rule: "records recorded at or before the as-of; validity judged at the as-of")
-        policy = Policy(reviewRequired: state.settings.reviewRequired,
-                        defaultReviewInterval: state.settings.defaultReviewInterval?.description,
-                        dueSoonWindow: state.settings.dueSoonWindow.description,
-                        signatures: state.settings.signaturesRequired ? "required" : "optional",
-                        allowedSignersSHA256: state.allowedSignersSHA256)
+        policy = Policy(state.settings, allowedSignersSHA256: state.allowedSignersSHA256)
         self.generator = generator
         digest = state.digest
     }
