@@ -10,17 +10,8 @@ import Testing
 
     /// Runs `attest ARGUMENTS` under `ulimit -f BLOCKS` (SIGXFSZ ignored by attest: the write fails instead).
     func limited(_ cli: CLI, blocks: Int, _ arguments: [String]) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "ulimit -f \(blocks); exec \"$0\" \"$@\"", CLI.binary.path] + arguments
-        process.currentDirectoryURL = cli.workspace
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let message = String(decoding: errors.fileHandleForReading.readAllRetryingInterrupts(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, message)
+        let result = try cli.run(["-c", "ulimit -f \(blocks); exec \"$0\" \"$@\"", CLI.binary.path] + arguments, executable: "/bin/bash")
+        return (result.status, result.stderr)
     }
 
     @Test func aFileSizeLimitReplacesNoReportAndLeavesNoTemporaryFile() throws {

@@ -10,16 +10,8 @@ import Testing
 
     /// `ssh-keygen -Y verify` of `Reports/NAME.sig` as `principal` in namespace attest-report.
     static func verify(_ cli: CLI, _ name: String, principal: String = "alice@example.com") throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: SignedRecordTests.sshKeygen!)
-        process.arguments = ["-Y", "verify", "-f", "allowed_signers", "-I", principal, "-n", "attest-report", "-s", "Reports/\(name).sig"]
-        process.currentDirectoryURL = cli.workspace
-        process.standardInput = try FileHandle(forReadingFrom: cli.workspace.appendingPathComponent("Reports/\(name)"))
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        try cli.run(["-c", "exec \"$0\" -Y verify -f allowed_signers -I \"$1\" -n attest-report -s \"Reports/$2.sig\" < \"Reports/$2\"",
+                     SignedRecordTests.sshKeygen!, principal, name], executable: "/bin/sh").status
     }
 
     func reports(_ cli: CLI) throws -> [String: Data] {
