@@ -16,14 +16,7 @@ import Glibc
         let cli = try Self.workspace()
         try cli.directory.write("Checklists/demo/records/D-01/deep.json",
                                 "{\"x\":" + String(repeating: "[", count: 150_000) + String(repeating: "]", count: 150_000) + "}")
-        let before = cli.state()
-        for command in Self.readingCommands {
-            let result = try cli.guarded(command)
-            result.expectNoSignalNoHang(command)
-            #expect(result.status == 2 && result.stderr.contains("records/D-01/deep.json") && result.stderr.contains("64 levels"),
-                    "\(command): exit \(result.status): \(result.stderr)")
-        }
-        #expect(cli.state() == before)
+        try Self.expectInputErrorInEveryReadingCommand(cli, saying: ["records/D-01/deep.json", "64 levels"])
     }
 
     @Test func hugeRecordIsAnInputErrorNamingTheLimit() throws {
@@ -302,13 +295,7 @@ import Glibc
         #expect(mkfifo(cli.workspace.appendingPathComponent("Checklists/demo/records/D-01/y.json").path, 0o644) == 0)
         try FileManager.default.createSymbolicLink(atPath: cli.workspace.appendingPathComponent("Checklists/demo/records/D-01/z.json").path,
                                                    withDestinationPath: "/dev/zero")
-        let before = cli.state()
-        for command in Self.readingCommands {
-            let result = try cli.guarded(command)
-            result.expectNoSignalNoHang(command)
-            #expect(result.status == 2 && result.stderr.contains("not a regular file (a"), "\(command): \(result.stderr)")
-        }
-        #expect(cli.state() == before)
+        try Self.expectInputErrorInEveryReadingCommand(cli, saying: ["not a regular file (a"])
     }
 
     /// Issue 8: two symbolic links to `.` inside a records folder hung `status`.
@@ -319,13 +306,7 @@ import Glibc
         try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("a").path, withDestinationPath: ".")
         try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("b").path, withDestinationPath: ".")
         try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("self.json").path, withDestinationPath: "self.json")
-        let before = cli.state()
-        for command in Self.readingCommands {
-            let result = try cli.guarded(command)
-            result.expectNoSignalNoHang(command)
-            #expect(result.status == 2 && result.stderr.contains("a symbolic link"), "\(command): \(result.stderr)")
-        }
-        #expect(cli.state() == before)
+        try Self.expectInputErrorInEveryReadingCommand(cli, saying: ["a symbolic link"])
     }
 
     /// Issue 8: a `records/D-01` that is a symbolic link to a folder elsewhere was written through.
@@ -373,6 +354,20 @@ import Glibc
     // MARK: Helpers
 
     static let readingCommands: [[String]] = [["status"], ["list"], ["show", "D-01"], ["log"], ["gate"], ["verify"], ["report"]]
+
+    /// Every reading command stops with exit 2, without a signal or a hang, with a message holding each of
+    /// `phrases`, and changes no file.
+    static func expectInputErrorInEveryReadingCommand(_ cli: CLI, saying phrases: [String],
+                                                      sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let before = cli.state()
+        for command in readingCommands {
+            let result = try cli.guarded(command)
+            result.expectNoSignalNoHang(command)
+            #expect(result.status == 2 && phrases.allSatisfy(result.stderr.contains), "\(command): exit \(result.status): \(result.stderr)",
+                    sourceLocation: sourceLocation)
+        }
+        #expect(cli.state() == before, "a reading command changed the workspace", sourceLocation: sourceLocation)
+    }
     static let hostileCorpus = CLI.root.appendingPathComponent("Tests/HostileCorpus/records")
 
     /// A workspace with checklist `demo`: D-01 … D-04, all obligations.
