@@ -149,6 +149,14 @@ public enum Timestamp {
     ///   a validity of a year from 9999-06-01) is written as the nearest end, 0001-01-01T00:00:00.000Z or
     ///   9999-12-31T23:59:59.999Z.
     public static func format(_ date: Date) -> String {
+        String(unsafeUninitializedCapacity: 24) { buffer in
+            write(date, into: buffer.baseAddress!)
+            return 24
+        }
+    }
+
+    /// `format`'s 24 bytes, written at `out` (reports write 10^5 of them).
+    public static func write(_ date: Date, into out: UnsafeMutablePointer<UInt8>) {
         let lowest = Int64(epochSeconds(1, 1, 1)) * 1000
         let highest = Int64(epochSeconds(10_000, 1, 1)) * 1000 - 1
         let scaled = (date.timeIntervalSince1970 * 1000).rounded(.toNearestOrAwayFromZero)
@@ -157,8 +165,17 @@ public enum Timestamp {
         millis -= Int64(ms)
         let (day, secondOfDay) = splitDay(Int(millis / 1000))
         let (y, m, d) = civil(fromDays: day)
-        return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + "T" + pad(secondOfDay / 3600, 2) + ":"
-            + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2) + "." + pad(ms, 3) + "Z"
+        func digits(_ value: Int, _ width: Int, at offset: Int) {
+            var value = value
+            for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                out[index] = UInt8(truncatingIfNeeded: 48 + value % 10)
+                value /= 10
+            }
+        }
+        digits(y, 4, at: 0); out[4] = UInt8(ascii: "-"); digits(m, 2, at: 5); out[7] = UInt8(ascii: "-"); digits(d, 2, at: 8)
+        out[10] = UInt8(ascii: "T"); digits(secondOfDay / 3600, 2, at: 11); out[13] = UInt8(ascii: ":")
+        digits(secondOfDay / 60 % 60, 2, at: 14); out[16] = UInt8(ascii: ":"); digits(secondOfDay % 60, 2, at: 17)
+        out[19] = UInt8(ascii: "."); digits(ms, 3, at: 20); out[23] = UInt8(ascii: "Z")
     }
 
     /// `2026-11-27T10:15:00` (UTC, no zone, no fraction): the JUnit `timestamp` form.
@@ -185,9 +202,19 @@ public enum Timestamp {
 
     /// A date as people read it in reports: the day when it is midnight UTC, else minutes.
     public static func human(_ date: Date) -> String {
-        let text = format(date)
-        if text.hasSuffix("T00:00:00.000Z") { return String(text.prefix(10)) }
-        return String(text.prefix(16)).replacingOccurrences(of: "T", with: " ") + "Z"
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            let text = buffer.baseAddress!
+            write(date, into: text)
+            if isMidnight(text) { return String(decoding: UnsafeBufferPointer(start: text, count: 10), as: UTF8.self) }
+            text[10] = 0x20
+            text[16] = UInt8(ascii: "Z")
+            return String(decoding: UnsafeBufferPointer(start: text, count: 17), as: UTF8.self)
+        }
+    }
+
+    /// Whether `format`'s 24 bytes at `text` end in `T00:00:00.000Z`.
+    private static func isMidnight(_ text: UnsafePointer<UInt8>) -> Bool {
+        (11..<23).allSatisfy { text[$0] == ($0 == 13 || $0 == 16 ? UInt8(ascii: ":") : $0 == 19 ? UInt8(ascii: ".") : 48) }
     }
 
     // MARK: - Calendar arithmetic (proleptic Gregorian, UTC)
@@ -262,10 +289,5 @@ public enum Timestamp {
 
     private static func digitValue(_ byte: UInt8) -> Int? {
         byte >= 48 && byte <= 57 ? Int(byte - 48) : nil
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let text = String(value)
-        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 }

@@ -18,27 +18,38 @@ public enum UUIDv5 {
     /// The UUID of a path of names (`["finding", checklist, item]`), joined unambiguously: the same as
     /// `make` of `"LENGTH:NAME/LENGTH:NAME…"`.
     public static func make(_ parts: [String]) -> String {
-        var hasher = Insecure.SHA1()
-        withUnsafeBytes(of: attestNamespace.uuid) { hasher.update(bufferPointer: $0) }
+        var name: [UInt8] = []
+        name.reserveCapacity(parts.reduce(16 + 8 * parts.count) { $0 + $1.utf8.count })
+        withUnsafeBytes(of: attestNamespace.uuid) { name.append(contentsOf: $0) }
         for (index, part) in parts.enumerated() {
-            hasher.update(data: Array(((index > 0 ? "/" : "") + "\(part.utf8.count):").utf8))
-            hasher.update(data: Array(part.utf8))
+            if index > 0 { name.append(UInt8(ascii: "/")) }
+            name.append(contentsOf: String(part.utf8.count).utf8)
+            name.append(UInt8(ascii: ":"))
+            name.append(contentsOf: part.utf8)
         }
-        return format(hasher.finalize())
+        return format(Insecure.SHA1.hash(data: name))
     }
 
     /// The first 16 bytes of the digest with version 5 and the RFC 4122 variant set, as lowercase text.
     private static func format(_ digest: Insecure.SHA1Digest) -> String {
         let hex = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(36)
-        for (index, var byte) in digest.prefix(16).enumerated() {
-            if index == 6 { byte = (byte & 0x0F) | 0x50 }
-            if index == 8 { byte = (byte & 0x3F) | 0x80 }
-            if [4, 6, 8, 10].contains(index) { text.append(UInt8(ascii: "-")) }
-            text.append(hex[Int(byte >> 4)])
-            text.append(hex[Int(byte & 0x0F)])
+        return digest.withUnsafeBytes { digest in
+            String(unsafeUninitializedCapacity: 36) { text in
+                var offset = 0
+                for index in 0..<16 {
+                    var byte = digest[index]
+                    if index == 6 { byte = (byte & 0x0F) | 0x50 }
+                    if index == 8 { byte = (byte & 0x3F) | 0x80 }
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        text[offset] = UInt8(ascii: "-")
+                        offset += 1
+                    }
+                    text[offset] = hex[Int(byte >> 4)]
+                    text[offset + 1] = hex[Int(byte & 0x0F)]
+                    offset += 2
+                }
+                return offset
+            }
         }
-        return String(decoding: text, as: UTF8.self)
     }
 }
