@@ -72,8 +72,17 @@ public struct JUnitReport: Sendable {
                                text: "\(problem)\nsee: attest verify --checklist \(id), which names every failure and its file")
             try writer.endElement()
         }
-        for item in items {
-            try writeCase(item, checklist: id, parties: state.parties, with: writer)
+        // The cases' texts are most of the work (one line per evidence record): composed on every core, written in order.
+        let parties = state.parties
+        for testCase in Parallel.map(items.count, { Self.testCase(items[$0], checklist: id, parties: parties) }) {
+            try writer.startElement("testcase")
+            try writer.attribute("name", testCase.name)
+            try writer.attribute("classname", testCase.classname)
+            try writer.attribute("time", "0")
+            if let element = testCase.element {
+                try writer.element(element.name, attributes: element.attributes, text: element.text)
+            }
+            try writer.endElement()
         }
         if items.isEmpty {
             // A suite without test cases fails in Jenkins: say in one passing case that nothing is gated.
@@ -87,12 +96,16 @@ public struct JUnitReport: Sendable {
         try writer.endElement()
     }
 
-    private func writeCase(_ state: ItemState, checklist: String, parties: [String], with writer: XMLStreamWriter) throws {
+    /// One test case: its name, classname and the element inside it (none for a retired item).
+    private struct TestCase: Sendable {
+        var name: String
+        var classname: String
+        var element: (name: String, attributes: [(String, String)], text: String)?
+    }
+
+    private static func testCase(_ state: ItemState, checklist: String, parties: [String]) -> TestCase {
         let item = state.item
-        try writer.startElement("testcase")
-        try writer.attribute("name", "\(item.id) \(item.task)")
-        try writer.attribute("classname", "\(checklist).\(item.id)")
-        try writer.attribute("time", "0")
+        var testCase = TestCase(name: "\(item.id) \(item.task)", classname: "\(checklist).\(item.id)")
         let letters = parties.filter { item.responsibility[$0] != nil }
             .map { "\($0) \(item.responsibility[$0]!.isEmpty ? "-" : item.responsibility[$0]!)" }.joined(separator: ", ")
         var details = ["\(item.id): \(item.task.visible)"]
@@ -104,27 +117,28 @@ public struct JUnitReport: Sendable {
             details.append("status: \(state.status.rawValue)")
             details.append("missing: \(missing.visible)")
             details.append("fix: \(fix.visible)")
-            try writer.element(state.status == .broken ? "error" : "failure",
-                               attributes: [("message", "\(state.status.rawValue): \(missing)"), ("type", state.status.rawValue)],
-                               text: details.joined(separator: "\n"))
+            testCase.element = (state.status == .broken ? "error" : "failure",
+                                [("message", "\(state.status.rawValue): \(missing)"), ("type", state.status.rawValue)],
+                                details.joined(separator: "\n"))
         case .waived, .notApplicable:
-            let message = Self.skipMessage(state)
+            let message = skipMessage(state)
             details.append(message)
-            try writer.element("skipped", attributes: [("message", message)], text: details.joined(separator: "\n"))
+            testCase.element = ("skipped", [("message", message)], details.joined(separator: "\n"))
         case .complete:
             var lines = details + ["status: complete" + (state.expiresAt.map { ", valid through \(Timestamp.through($0))" } ?? "")]
             for evidence in state.validEvidence {
-                lines.append("evidence \(evidence.record.id) by \(evidence.record.by.visible) on \(Timestamp.human(evidence.record.recordedAt))"
-                    + evidence.evidence.attachments.map { ", \($0.name.visible) sha256 \($0.sha256)" }.joined())
+                var line = "evidence \(evidence.record.id) by \(evidence.record.by.visible) on \(Timestamp.human(evidence.record.recordedAt))"
+                for attachment in evidence.evidence.attachments { line += ", \(attachment.name.visible) sha256 \(attachment.sha256)" }
+                lines.append(line)
             }
             for evidence in state.futureEvidence {
                 lines.append("evidence \(evidence.record.id) by \(evidence.record.by.visible): \(evidence.standingText.visible)")
             }
-            try writer.element("system-out", text: lines.joined(separator: "\n"))
+            testCase.element = ("system-out", [], lines.joined(separator: "\n"))
         case .retired:
             break
         }
-        try writer.endElement()
+        return testCase
     }
 
     static func isFailure(_ status: ItemStatus) -> Bool { status == .pending || status == .expired || status == .reconfirm }

@@ -25,6 +25,29 @@ public struct MarkdownReport: Sendable {
     }
 
     public func render() -> String {
+        let output = ReportOutput()
+        write(to: output)
+        return String(decoding: output.memory, as: UTF8.self)
+    }
+
+    /// Streams the report to `path` (a temporary file; `ReportWriter` renames it into place).
+    func write(toFile path: String, displayPath: String) throws {
+        let output = try ReportOutput(creating: path, displayPath: displayPath)
+        write(to: output)
+        try output.finish()
+    }
+
+    /// The lines, each followed by a line feed but the last. The evidence (a few lines per record, most of
+    /// the report) is composed on every core and written in order as it is ready.
+    private func write(to output: ReportOutput) {
+        func write(_ lines: [String], last: Bool = false) {
+            var bytes: [UInt8] = []
+            for (index, line) in lines.enumerated() {
+                bytes.append(contentsOf: line.utf8)
+                if !last || index < lines.count - 1 { bytes.append(0x0A) }
+            }
+            output.write(bytes)
+        }
         var out: [String] = []
         let checklist = state.checklist
         let required = state.required
@@ -46,7 +69,9 @@ public struct MarkdownReport: Sendable {
 
         appendObligations(&out)
         appendAttention(&out)
-        appendEvidence(&out)
+        write(out)
+        out = []
+        appendEvidence(to: output, write: write)
         appendWaivers(&out)
         appendDueSoon(&out)
         appendOthers(&out)
@@ -61,7 +86,7 @@ public struct MarkdownReport: Sendable {
         out.append("To check later that nothing changed: `attest verify --checklist \(checklist.id) --digest \(state.digest) --as-of \(Timestamp.format(state.asOf))`")
         out.append("")
         appendReportSignature(&out)
-        return out.joined(separator: "\n")
+        write(out, last: true)
     }
 
     /// What the checks before the report found, first: the verdict and everything below rest on the records.
@@ -193,47 +218,63 @@ public struct MarkdownReport: Sendable {
         out.append("")
     }
 
-    private func appendEvidence(_ out: inout [String]) {
+    private func appendEvidence(to output: ReportOutput, write: ([String], Bool) -> Void) {
         let withEvidence = state.items.filter { !$0.evidence.isEmpty }
-        out.append("## Evidence")
-        out.append("")
-        if withEvidence.isEmpty {
-            out.append("No evidence recorded.")
-            out.append("")
-            return
-        }
-        for item in withEvidence {
-            out.append("### \(item.item.id): \(text(item.item.task))")
-            out.append("")
-            for evidence in item.evidence {
-                let record = evidence.record
-                var line = "- `\(record.id)` recorded \(Timestamp.format(record.recordedAt)) by \(text(record.by)), "
-                    + "effective \(Timestamp.human(evidence.evidence.effective))"
-                if let until = evidence.validUntil { line += ", valid through \(Timestamp.through(until))" }
-                line += ": **\(evidence.standingText)**; \(signature(record))"
-                out.append(line)
-                if let note = evidence.evidence.note { out.append("  - note: \(text(note))") }
-                for attachment in evidence.evidence.attachments {
-                    let damage = evidence.damagedAttachments.first { $0.attachment == attachment }
-                    let flag = damage.map { $0.check == .missing ? " — **MISSING**" : " — **ALTERED**" } ?? ""
-                    let named = attachment.extensionMediaType.map { " (its name suggests \(text($0)))" } ?? ""
-                    out.append("  - attachment \(text(attachment.name)), \(Wording.count(Int(attachment.size), "byte")), "
-                        + "\(text(attachment.mediaType))\(named), SHA-256 `\(attachment.sha256)`\(flag)")
-                }
-                for link in evidence.evidence.links { out.append("  - link: \(text(link))") }
-                for reference in evidence.evidence.references {
-                    out.append("  - reference: \(text(reference.url)), SHA-256 `\(reference.sha256)` (not checked locally)")
-                }
-                if let revocation = evidence.revocation, case .revocation(let body) = revocation.body {
-                    out.append("  - revoked \(Timestamp.format(revocation.recordedAt)) by \(text(revocation.by)): \(text(body.reason)); \(signature(revocation))")
-                }
-                if let review = evidence.review, case .review(let body) = review.body {
-                    out.append("  - \(body.decision == .accept ? "accepted" : "rejected") \(Timestamp.format(review.recordedAt)) by \(text(review.by))"
-                        + (body.comment.map { ": \(text($0))" } ?? "") + "; \(signature(review))")
-                }
+        guard !withEvidence.isEmpty else { return write(["## Evidence", "", "No evidence recorded.", ""], false) }
+        write(["## Evidence", ""], false)
+        let report = self, chunk = 8
+        output.writeOrdered((withEvidence.count + chunk - 1) / chunk) { run in
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(1 << 16)
+            for item in withEvidence[(run * chunk)..<min(withEvidence.count, (run + 1) * chunk)] {
+                report.appendEvidence(of: item, to: &bytes)
             }
-            out.append("")
+            return bytes
         }
+    }
+
+    /// An item's evidence: a heading, then each record with its attachments, links, revocation and review.
+    /// Written straight into bytes (a few lines for each of 10^5 records at scale).
+    private func appendEvidence(of item: ItemState, to out: inout [UInt8]) {
+        out += "### \(item.item.id): \(text(item.item.task))\n\n".utf8
+        for evidence in item.evidence {
+            let record = evidence.record
+            out += "- `".utf8; out += record.id.utf8; out += "` recorded ".utf8; Self.append(record.recordedAt, to: &out)
+            out += " by ".utf8; out += text(record.by).utf8; out += ", effective ".utf8
+            out += Timestamp.human(evidence.evidence.effective).utf8
+            if let until = evidence.validUntil { out += ", valid through ".utf8; out += Timestamp.through(until).utf8 }
+            out += ": **".utf8; out += evidence.standingText.utf8; out += "**; ".utf8; out += signature(record).utf8; out.append(0x0A)
+            if let note = evidence.evidence.note { out += "  - note: ".utf8; out += text(note).utf8; out.append(0x0A) }
+            for attachment in evidence.evidence.attachments {
+                let damage = evidence.damagedAttachments.first { $0.attachment == attachment }
+                out += "  - attachment ".utf8; out += text(attachment.name).utf8; out += ", ".utf8
+                out += String(attachment.size).utf8; out += (attachment.size == 1 ? " byte, " : " bytes, ").utf8
+                out += text(attachment.mediaType).utf8
+                if let named = attachment.extensionMediaType { out += " (its name suggests \(text(named)))".utf8 }
+                out += ", SHA-256 `".utf8; out += attachment.sha256.utf8; out.append(UInt8(ascii: "`"))
+                if let damage { out += (damage.check == .missing ? " — **MISSING**" : " — **ALTERED**").utf8 }
+                out.append(0x0A)
+            }
+            for link in evidence.evidence.links { out += "  - link: ".utf8; out += text(link).utf8; out.append(0x0A) }
+            for reference in evidence.evidence.references {
+                out += "  - reference: \(text(reference.url)), SHA-256 `\(reference.sha256)` (not checked locally)\n".utf8
+            }
+            if let revocation = evidence.revocation, case .revocation(let body) = revocation.body {
+                out += "  - revoked \(Timestamp.format(revocation.recordedAt)) by \(text(revocation.by)): \(text(body.reason)); \(signature(revocation))\n".utf8
+            }
+            if let review = evidence.review, case .review(let body) = review.body {
+                out += ("  - \(body.decision == .accept ? "accepted" : "rejected") \(Timestamp.format(review.recordedAt)) by \(text(review.by))"
+                    + (body.comment.map { ": \(text($0))" } ?? "") + "; \(signature(review))\n").utf8
+            }
+        }
+        out.append(0x0A)
+    }
+
+    /// `Timestamp.format(date)`, written into `out` without a string in between.
+    private static func append(_ date: Date, to out: inout [UInt8]) {
+        let start = out.count
+        out += repeatElement(0, count: 24)
+        out.withUnsafeMutableBufferPointer { Timestamp.write(date, into: $0.baseAddress! + start) }
     }
 
     /// Waivers and not-applicable marks in force, and those that count once their approver co-signs them,

@@ -22,74 +22,107 @@ public struct OSCALReport: Sendable {
 
     /// The document, pretty-printed with sorted keys and a final newline.
     public func render() -> Data {
-        var bytes: [UInt8] = []
-        JSONValue.object(["assessment-results": document()]).write(into: &bytes, indent: 0)
-        bytes.append(0x0A)
-        return Data(bytes)
+        let output = ReportOutput()
+        write(to: output)
+        return Data(output.memory)
+    }
+
+    /// Streams the document to `path` (a temporary file; `ReportWriter` renames it into place).
+    func write(toFile path: String, displayPath: String) throws {
+        let output = try ReportOutput(creating: path, displayPath: displayPath)
+        write(to: output)
+        try output.finish()
     }
 
     private var id: String { state.checklist.id }
     private var asOf: String { Timestamp.format(state.asOf) }
 
-    func document() -> JSONValue {
-        var resources = Resources(checklist: id)
-        let checklistResource = resources.checklist(state)
-        // Observations are most of the document (one per evidence record): rendered on every core, in order.
-        let evidence = state.items.flatMap { item in item.evidence.map { (evidence: $0, item: item) } }
-        for entry in evidence {
-            for attachment in entry.evidence.evidence.attachments { _ = resources.attachment(attachment) }
-            for reference in entry.evidence.evidence.references { _ = resources.reference(reference) }
-        }
-        let report = self, chunk = 512
-        let observations = Parallel.map((evidence.count + chunk - 1) / chunk) { index -> [[UInt8]] in
-            evidence[(index * chunk)..<min(evidence.count, (index + 1) * chunk)].map { entry in
-                var bytes: [UInt8] = []
-                report.observation(entry.evidence, item: entry.item).write(into: &bytes, indent: Self.observationIndent)
-                return bytes
-            }
+    /// One evidence record and the item it is for (observations are one per evidence record).
+    private typealias Entry = (evidence: EvidenceState, item: String, task: String)
+
+    private func write(to output: ReportOutput) {
+        let evidence: [Entry] = state.items.flatMap { item in item.evidence.map { (evidence: $0, item: item.item.id, task: item.item.task) } }
+        // Each observation's UUID is written twice (the observation, its finding): derived once, on every core.
+        let chunk = 1024
+        let observationUUIDs = Parallel.map((evidence.count + chunk - 1) / chunk) { [id] run in
+            evidence[(run * chunk)..<min(evidence.count, (run + 1) * chunk)].map { UUIDv5.make(["observation", id, $0.evidence.record.id]) }
         }.flatMap { $0 }
-        // Integrity failures lead the observations: everything after them rests on the records they put in doubt.
-        let integrity = state.integrityProblems.enumerated().map { index, problem -> [UInt8] in
-            var bytes: [UInt8] = []
-            integrityObservation(problem, number: index + 1).write(into: &bytes, indent: Self.observationIndent)
-            return bytes
+        let resources = Resources(state, evidence: evidence.map(\.evidence))
+        let risks = state.items.filter { risk(of: $0) != nil }
+        let findings = state.items.indices.filter { state.items[$0].required && !state.items[$0].item.retired }
+        // Where each item's observations start among all of them.
+        let firstObservation = state.items.reduce(into: [0]) { starts, item in starts.append(starts.last! + item.evidence.count) }
+        let report = self, asOf = asOf, id = id, integrity = state.integrityProblems
+
+        var json = PrettyJSON()
+        json.object { json in
+            json.member("assessment-results", object: { json in
+                json.member("back-matter", object: { json in
+                    json.member("resources", array: { json in
+                        json.elements(resources.count, to: output) { index, json in resources.write(index, into: &json) }
+                    })
+                })
+                json.member("import-ap", object: { json in
+                    json.member("href", "#\(resources.checklistUUID)")
+                    json.member("remarks", "attest keeps no assessment plan: the checklist imported from the provider's matrix stands for it.")
+                })
+                json.member("metadata", object: { json in
+                    json.member("last-modified", asOf)
+                    json.member("oscal-version", Self.oscalVersion)
+                    json.key("props")
+                    report.props(report.headerFacts(["generator", "digest"]) + [("checklist", id)], into: &json)
+                    json.member("published", asOf)
+                    json.member("remarks", "Written by attest from the records of checklist \(id). \(report.state.verdict.line).")
+                    json.member("title", "Assessment results: \(report.state.checklist.title) (\(id)) as of \(asOf)")
+                    json.member("version", asOf)
+                })
+                json.member("results", array: { json in
+                    json.object { json in
+                        json.member("description", report.integrityLead
+                            + "\(report.state.verdict.line). Evidence considered: records recorded at or before \(asOf).")
+                        json.member("end", asOf)
+                        if !findings.isEmpty {
+                            json.member("findings", array: { json in
+                                json.elements(findings.count, to: output, chunk: 16) { index, json in
+                                    let item = findings[index]
+                                    report.finding(report.state.items[item], observations: observationUUIDs[firstObservation[item]..<firstObservation[item + 1]],
+                                                   into: &json)
+                                }
+                            })
+                        }
+                        if !(integrity.isEmpty && evidence.isEmpty) {
+                            json.member("observations", array: { json in
+                                // Integrity failures lead: everything after them rests on the records they put in doubt.
+                                for (index, problem) in integrity.enumerated() {
+                                    report.integrityObservation(problem, number: index + 1, into: &json)
+                                }
+                                json.elements(evidence.count, to: output) { index, json in
+                                    report.observation(evidence[index], uuid: observationUUIDs[index], resources: resources, into: &json)
+                                }
+                            })
+                        }
+                        json.key("props")
+                        report.props(report.headerFacts(["period", "policy", "digest"]) + [("verdict", report.state.verdict.word.lowercased())]
+                            + (integrity.isEmpty ? [] : [("integrity-failures", String(integrity.count))]), into: &json)
+                        json.member("reviewed-controls", object: { json in
+                            json.member("control-selections", array: { json in
+                                json.object { json in json.member("include-all", object: { _ in }) }
+                            })
+                        })
+                        if !risks.isEmpty {
+                            json.member("risks", array: { json in
+                                for item in risks { report.risk(item, into: &json) }
+                            })
+                        }
+                        json.member("start", asOf)
+                        json.member("title", "Checklist \(id) as of \(asOf)")
+                        json.member("uuid", UUIDv5.make(["result", id, asOf, report.state.digest]))
+                    }
+                })
+                json.member("uuid", UUIDv5.make(["assessment-results", id, asOf, report.state.digest]))
+            })
         }
-        let risks = state.items.compactMap(risk)
-        let findings = state.items.filter { $0.required && !$0.item.retired }.map(finding)
-
-        var result: [String: JSONValue] = [
-            "uuid": .string(UUIDv5.make(["result", id, asOf, state.digest])),
-            "title": .string("Checklist \(id) as of \(asOf)"),
-            "description": .string(integrityLead + "\(state.verdict.line). Evidence considered: records recorded at or before \(asOf)."),
-            "start": .string(asOf),
-            "end": .string(asOf),
-            "props": props(headerFacts(["period", "policy", "digest"]) + [("verdict", state.verdict.word.lowercased())]
-                + (state.integrityProblems.isEmpty ? [] : [("integrity-failures", String(state.integrityProblems.count))])),
-            "reviewed-controls": .object(["control-selections": .array([.object(["include-all": .object([:])])])]),
-        ]
-        if !(integrity + observations).isEmpty { result["observations"] = .rendered(integrity + observations, indent: Self.observationIndent) }
-        if !risks.isEmpty { result["risks"] = .array(risks) }
-        if !findings.isEmpty { result["findings"] = .array(findings) }
-
-        let metadata: [String: JSONValue] = [
-            "title": .string("Assessment results: \(state.checklist.title) (\(id)) as of \(asOf)"),
-            "last-modified": .string(asOf),
-            "published": .string(asOf),
-            "version": .string(asOf),
-            "oscal-version": .string(Self.oscalVersion),
-            "props": props(headerFacts(["generator", "digest"]) + [("checklist", id)]),
-            "remarks": .string("Written by attest from the records of checklist \(id). \(state.verdict.line)."),
-        ]
-        return .object([
-            "uuid": .string(UUIDv5.make(["assessment-results", id, asOf, state.digest])),
-            "metadata": .object(metadata),
-            "import-ap": .object([
-                "href": .string("#\(checklistResource)"),
-                "remarks": .string("attest keeps no assessment plan: the checklist imported from the provider's matrix stands for it."),
-            ]),
-            "results": .array([.object(result)]),
-            "back-matter": .object(["resources": .array(resources.all)]),
-        ])
+        output.write(json.bytes + [0x0A])
     }
 
     // MARK: Parts
@@ -101,111 +134,143 @@ public struct OSCALReport: Sendable {
     }
 
     /// One integrity failure that the checks before the report found, as an observation of its own.
-    private func integrityObservation(_ problem: String, number: Int) -> JSONValue {
-        .object([
-            "uuid": .string(UUIDv5.make(["integrity", id, asOf, state.digest, String(number), problem])),
-            "title": .string("Integrity failure \(number) of \(state.integrityProblems.count)"),
-            "description": .string(problem),
-            "props": props([("integrity-failure", problem)]),
-            "methods": .array([.string("TEST")]),
-            "types": .array([.string("finding")]),
-            "collected": .string(asOf),
-            "remarks": .string("Found by the checks attest report runs before writing (attest verify --checklist \(id) names every failure)."),
-        ])
+    private func integrityObservation(_ problem: String, number: Int, into json: inout PrettyJSON) {
+        json.object { json in
+            json.member("collected", asOf)
+            json.member("description", problem)
+            json.member("methods", array: { json in json.string("TEST") })
+            json.key("props")
+            props([("integrity-failure", problem)], into: &json)
+            json.member("remarks", "Found by the checks attest report runs before writing (attest verify --checklist \(id) names every failure).")
+            json.member("title", "Integrity failure \(number) of \(state.integrityProblems.count)")
+            json.member("types", array: { json in json.string("finding") })
+            json.member("uuid", UUIDv5.make(["integrity", id, asOf, state.digest, String(number), problem]))
+        }
     }
 
-    /// Where observations sit: assessment-results › results › [result] › observations › [here].
-    static let observationIndent = 10
+    /// One evidence record. The most frequent part of the document (10^5 of them at scale): its strings
+    /// are written in pieces, without composing them first.
+    private func observation(_ entry: Entry, uuid: String, resources: Resources, into json: inout PrettyJSON) {
+        // Fields are read where they are (no copies of the record, its evidence or the item: 10^5 of each).
+        let (evidence, itemID, task) = entry
+        json.object { json in
+            json.key("collected")
+            instant(evidence.record.recordedAt, into: &json)
+            json.key("description")
+            if let note = evidence.evidence.note {
+                json.string(note)
+            } else {
+                json.string { json in json.text("Evidence for "); json.text(itemID); json.text(": "); json.text(task) }
+            }
+            if let until = evidence.validUntil, Self.isInstant(until) { json.key("expires"); json.string { $0.text(until) } }
+            json.member("methods", array: { json in json.string("EXAMINE") })
+            json.member("props", array: { json in
+                json.prop("item", itemID)
+                json.prop("record-id", evidence.record.id)
+                json.prop("recorded-by", evidence.record.by)
+                json.prop("standing", evidence.standing.rawValue)
+                json.prop("effective", evidence.evidence.effective)
+                json.prop("signature", signature(evidence.record.id))
+                if evidence.standing == .notYetEffective { json.prop("not-yet-effective", evidence.standingText) }
+                if let until = evidence.validUntil { json.prop("valid-until", until) }
+            })
+            if !(evidence.evidence.attachments.isEmpty && evidence.evidence.references.isEmpty && evidence.evidence.links.isEmpty) {
+                json.member("relevant-evidence", array: { json in
+                    for attachment in evidence.evidence.attachments {
+                        json.object { json in
+                            json.key("description")
+                            json.string { json in
+                                json.text("Attachment "); json.text(attachment.name); json.text(", "); json.text(Int(attachment.size))
+                                json.text(attachment.size == 1 ? " byte, " : " bytes, "); json.text(attachment.mediaType)
+                                json.text(", SHA-256 "); json.text(attachment.sha256)
+                            }
+                            json.key("href")
+                            json.string { json in json.text("#"); json.text(resources.uuid(of: attachment)) }
+                            json.member("props", array: { json in json.prop("sha256", attachment.sha256) })
+                        }
+                    }
+                    for reference in evidence.evidence.references {
+                        json.object { json in
+                            json.member("description", "Reference \(reference.url), SHA-256 \(reference.sha256) (kept elsewhere; not checked locally)")
+                            json.member("href", "#" + resources.uuid(of: reference))
+                            json.member("props", array: { json in json.prop("sha256", reference.sha256) })
+                        }
+                    }
+                    for link in evidence.evidence.links {
+                        json.object { json in
+                            json.key("description")
+                            json.string { json in json.text("Link "); json.text(link) }
+                            json.member("href", link)
+                        }
+                    }
+                })
+            }
+            json.key("remarks")
+            json.string { json in
+                json.text("Evidence is "); json.text(evidence.standingText); json.text(".")
+                if let revocation = evidence.revocation, case .revocation(let body) = revocation.body {
+                    json.text("\n\nRevoked "); json.text(revocation.recordedAt); json.text(" by "); json.text(revocation.by)
+                    json.text(": "); json.text(body.reason)
+                }
+                if let review = evidence.review, case .review(let body) = review.body {
+                    json.text(body.decision == .accept ? "\n\nAccepted " : "\n\nRejected "); json.text(review.recordedAt)
+                    json.text(" by "); json.text(review.by)
+                    if let comment = body.comment { json.text(": "); json.text(comment) }
+                }
+            }
+            json.key("title")
+            json.string { json in json.text("Evidence "); json.text(evidence.record.id); json.text(" for "); json.text(itemID) }
+            if evidence.standing != .valid { json.member("types", array: { json in json.string("historic") }) }
+            json.member("uuid", uuid)
+        }
+    }
 
-    private func observation(_ evidence: EvidenceState, item: ItemState) -> JSONValue {
-        let record = evidence.record
-        var relevant: [JSONValue] = []
-        for attachment in evidence.evidence.attachments {
-            let uuid = Resources.uuid(of: attachment, checklist: id)
-            relevant.append(.object([
-                "href": .string("#\(uuid)"),
-                "description": .string("Attachment \(attachment.name), \(Wording.count(Int(attachment.size), "byte")), "
-                    + "\(attachment.mediaType), SHA-256 \(attachment.sha256)"),
-                "props": props([("sha256", attachment.sha256)]),
-            ]))
+    /// An OSCAL date-time, or the as-of for an instant outside the years its schema admits.
+    private func instant(_ date: Date, into json: inout PrettyJSON) {
+        if Self.isInstant(date) { json.string { $0.text(date) } } else { json.string(asOf) }
+    }
+
+    /// The record of a waiver or not-applicable mark in force, its approver and expiry.
+    private func risk(of item: ItemState) -> (record: Record, approver: String, until: Date?)? {
+        guard let record = item.waiver ?? item.notApplicable else { return nil }
+        switch record.body {
+        case .waiver(let body): return (record, body.approvedBy, body.until)
+        case .notApplicable(let body): return (record, body.approvedBy, nil)
+        default: return nil
         }
-        for reference in evidence.evidence.references {
-            let uuid = Resources.uuid(of: reference, checklist: id)
-            relevant.append(.object([
-                "href": .string("#\(uuid)"),
-                "description": .string("Reference \(reference.url), SHA-256 \(reference.sha256) (kept elsewhere; not checked locally)"),
-                "props": props([("sha256", reference.sha256)]),
-            ]))
-        }
-        for link in evidence.evidence.links {
-            relevant.append(.object(["href": .string(link), "description": .string("Link \(link)")]))
-        }
-        var properties: [(String, String)] = [
-            ("item", item.item.id), ("record-id", record.id), ("recorded-by", record.by),
-            ("standing", evidence.standing.rawValue), ("effective", Timestamp.format(evidence.evidence.effective)),
-            ("signature", signature(record)),
-        ]
-        if evidence.standing == .notYetEffective { properties.append(("not-yet-effective", evidence.standingText)) }
-        if let until = evidence.validUntil { properties.append(("valid-until", Timestamp.format(until))) }
-        var remarks: [String] = ["Evidence is \(evidence.standingText)."]
-        if let revocation = evidence.revocation, case .revocation(let body) = revocation.body {
-            remarks.append("Revoked \(Timestamp.format(revocation.recordedAt)) by \(revocation.by): \(body.reason)")
-        }
-        if let review = evidence.review, case .review(let body) = review.body {
-            remarks.append("\(body.decision == .accept ? "Accepted" : "Rejected") \(Timestamp.format(review.recordedAt)) by \(review.by)"
-                + (body.comment.map { ": \($0)" } ?? ""))
-        }
-        var object: [String: JSONValue] = [
-            "uuid": .string(UUIDv5.make(["observation", id, record.id])),
-            "title": .string("Evidence \(record.id) for \(item.item.id)"),
-            "description": .string(evidence.evidence.note ?? "Evidence for \(item.item.id): \(item.item.task)"),
-            "props": props(properties),
-            "methods": .array([.string("EXAMINE")]),
-            "collected": .string(Self.instant(record.recordedAt) ?? asOf),
-            "remarks": .string(remarks.joined(separator: "\n\n")),
-        ]
-        if evidence.standing != .valid { object["types"] = .array([.string("historic")]) }
-        if !relevant.isEmpty { object["relevant-evidence"] = .array(relevant) }
-        if let until = evidence.validUntil, let instant = Self.instant(until) { object["expires"] = .string(instant) }
-        return .object(object)
     }
 
     /// A waiver or not-applicable mark in force, as an approved deviation.
-    private func risk(_ item: ItemState) -> JSONValue? {
-        guard let record = item.waiver ?? item.notApplicable else { return nil }
+    private func risk(_ item: ItemState, into json: inout PrettyJSON) {
+        guard let (record, approver, until) = risk(of: item) else { return }
         let statement = JUnitReport.skipMessage(item)
-        var approver = "", until: Date?
-        switch record.body {
-        case .waiver(let body): (approver, until) = (body.approvedBy, body.until)
-        case .notApplicable(let body): approver = body.approvedBy
-        default: return nil
+        let deadline = until.flatMap(Self.instant)
+        json.object { json in
+            if let deadline { json.member("deadline", deadline) }
+            json.member("description", "\(item.item.id): \(item.item.task)")
+            json.key("props")
+            props([("item", item.item.id), ("record-id", record.id), ("approved-by", approver), ("recorded-by", record.by),
+                   ("signature", signature(record))] + (until.map { [("until", Timestamp.format($0))] } ?? []), into: &json)
+            json.member("risk-log", object: { json in
+                json.member("entries", array: { json in
+                    json.object { json in
+                        json.member("description", statement)
+                        if let deadline { json.member("end", deadline) }
+                        json.member("start", Self.instant(record.recordedAt) ?? asOf)
+                        json.member("status-change", "deviation-approved")
+                        json.member("title", "Approved by \(approver)")
+                        json.member("uuid", UUIDv5.make(["risk-log", id, record.id]))
+                    }
+                })
+            })
+            json.member("statement", statement)
+            json.member("status", "deviation-approved")
+            json.member("title", record.type == .waiver ? "\(item.item.id) waived" : "\(item.item.id) not applicable")
+            json.member("uuid", UUIDv5.make(["risk", id, record.id]))
         }
-        var entry: [String: JSONValue] = [
-            "uuid": .string(UUIDv5.make(["risk-log", id, record.id])),
-            "title": .string("Approved by \(approver)"),
-            "description": .string(statement),
-            "start": .string(Self.instant(record.recordedAt) ?? asOf),
-            "status-change": .string("deviation-approved"),
-        ]
-        var object: [String: JSONValue] = [
-            "uuid": .string(UUIDv5.make(["risk", id, record.id])),
-            "title": .string(record.type == .waiver ? "\(item.item.id) waived" : "\(item.item.id) not applicable"),
-            "description": .string("\(item.item.id): \(item.item.task)"),
-            "statement": .string(statement),
-            "props": props([("item", item.item.id), ("record-id", record.id), ("approved-by", approver), ("recorded-by", record.by),
-                            ("signature", signature(record))]
-                + (until.map { [("until", Timestamp.format($0))] } ?? [])),
-            "status": .string("deviation-approved"),
-        ]
-        if let until, let instant = Self.instant(until) {
-            object["deadline"] = .string(instant)
-            entry["end"] = .string(instant)
-        }
-        object["risk-log"] = .object(["entries": .array([.object(entry)])])
-        return .object(object)
     }
 
-    private func finding(_ item: ItemState) -> JSONValue {
+    private func finding(_ item: ItemState, observations: ArraySlice<String>, into json: inout PrettyJSON) {
         let satisfied = item.status.isSatisfied
         let reason: String
         switch item.status {
@@ -215,35 +280,44 @@ public struct OSCALReport: Sendable {
             let (missing, fix) = item.attention(checklist: id)
             reason = "\(item.status.rawValue): \(missing); fix: \(fix)"
         }
-        var object: [String: JSONValue] = [
-            "uuid": .string(UUIDv5.make(["finding", id, item.item.id])),
-            "title": .string("\(item.item.id): \(item.item.task)"),
-            "description": .string(reason),
-            "props": props([("status", item.status.rawValue), ("kind", item.item.kind.rawValue),
-                            ("customer-letters", item.item.customerLetters.isEmpty ? "-" : item.item.customerLetters)]),
-            "target": .object([
-                "type": .string("objective-id"),
-                "target-id": .string(item.item.id),
-                "title": .string(item.item.task.isEmpty ? item.item.id : item.item.task),
-                "status": .object([
-                    "state": .string(satisfied ? "satisfied" : "not-satisfied"),
-                    "reason": .string(item.status.rawValue),
-                    "remarks": .string(reason),
-                ]),
-            ]),
-        ]
-        let observations = item.evidence.map { JSONValue.object(["observation-uuid": .string(UUIDv5.make(["observation", id, $0.record.id]))]) }
-        if !observations.isEmpty { object["related-observations"] = .array(observations) }
-        if let record = item.waiver ?? item.notApplicable {
-            object["related-risks"] = .array([.object(["risk-uuid": .string(UUIDv5.make(["risk", id, record.id]))])])
+        json.object { json in
+            json.member("description", reason)
+            json.member("props", array: { json in
+                json.prop("status", item.status.rawValue)
+                json.prop("kind", item.item.kind.rawValue)
+                json.prop("customer-letters", item.item.customerLetters.isEmpty ? "-" : item.item.customerLetters)
+            })
+            if !observations.isEmpty {
+                json.member("related-observations", array: { json in
+                    for uuid in observations { json.object { json in json.member("observation-uuid", uuid) } }
+                })
+            }
+            if let record = item.waiver ?? item.notApplicable {
+                json.member("related-risks", array: { json in
+                    json.object { json in json.member("risk-uuid", UUIDv5.make(["risk", id, record.id])) }
+                })
+            }
+            json.member("target", object: { json in
+                json.member("status", object: { json in
+                    json.member("reason", item.status.rawValue)
+                    json.member("remarks", reason)
+                    json.member("state", satisfied ? "satisfied" : "not-satisfied")
+                })
+                json.member("target-id", item.item.id)
+                json.member("title", item.item.task.isEmpty ? item.item.id : item.item.task)
+                json.member("type", "objective-id")
+            })
+            json.member("title", "\(item.item.id): \(item.item.task)")
+            json.member("uuid", UUIDv5.make(["finding", id, item.item.id]))
         }
-        return .object(object)
     }
 
     // MARK: Helpers
 
     /// Who signed `record`, worded as in the markdown.
-    private func signature(_ record: Record) -> String { (state.signatures[record.id] ?? .unsigned).description }
+    private func signature(_ record: Record) -> String { signature(record.id) }
+
+    private func signature(_ recordID: String) -> String { (state.signatures[recordID] ?? .unsigned).description }
 
     /// The auditor's header facts of `groups` as props (`policy-reviewRequired`, `digest`), worded as in the
     /// markdown and the JUnit properties.
@@ -254,10 +328,14 @@ public struct OSCALReport: Sendable {
     }
 
     /// attest's props, in its namespace; values folded onto one line (OSCAL strings have no line breaks).
-    private func props(_ pairs: [(String, String)]) -> JSONValue {
-        .array(pairs.map { name, value in
-            .object(["name": .string(name), "ns": .string(Self.propertyNamespace), "value": .string(Self.oneLine(value))])
-        })
+    private func props(_ pairs: [(String, String)], into json: inout PrettyJSON) {
+        Self.props(pairs, into: &json)
+    }
+
+    fileprivate static func props(_ pairs: [(String, String)], into json: inout PrettyJSON) {
+        json.array { json in
+            for (name, value) in pairs { json.prop(name, value) }
+        }
     }
 
     /// Non-empty, no leading or trailing space, no line breaks or control characters.
@@ -277,148 +355,108 @@ public struct OSCALReport: Sendable {
 
     /// An OSCAL date-time (its schema admits the years 1900–2999), or nil outside them.
     static func instant(_ date: Date) -> String? {
-        let text = Timestamp.format(date)
-        guard let year = Int(text.prefix(4)), (1900...2999).contains(year) else { return nil }
-        return text
+        isInstant(date) ? Timestamp.format(date) : nil
     }
 
-    /// Back-matter resources, each once, in order of first use.
-    private struct Resources {
+    /// Whether `date`, to the millisecond as `Timestamp.format` writes it, falls in the years 1900–2999.
+    static func isInstant(_ date: Date) -> Bool {
+        let millis = (date.timeIntervalSince1970 * 1000).rounded(.toNearestOrAwayFromZero)
+        return millis >= -2_208_988_800_000 && millis < 32_503_680_000_000
+    }
+
+    /// Back-matter resources, each once, in order of first use: the checklist (standing for the assessment
+    /// plan), then every attachment and external reference the evidence names.
+    private struct Resources: Sendable {
         let checklist: String
-        var all: [JSONValue] = []
-        var seen: Set<String> = []
+        let checklistUUID: String
+        private let state: ChecklistState
+        private enum Resource: Sendable { case checklist, attachment(Attachment), reference(ExternalReference) }
+        private var all: [Resource] = [.checklist]
+        /// Each attachment's UUID by its SHA-256; each reference's by its URL and SHA-256.
+        private var attachmentUUIDs: [String: String] = [:]
+        private var referenceUUIDs: [[String]: String] = [:]
 
-        init(checklist: String) { self.checklist = checklist }
+        var count: Int { all.count }
 
-        mutating func checklist(_ state: ChecklistState) -> String {
+        init(_ state: ChecklistState, evidence: [EvidenceState]) {
+            self.state = state
+            checklist = state.checklist.id
+            checklistUUID = UUIDv5.make(["checklist", checklist, AuditHeader(state, generator: nil).scope.sourceSHA256])
+            for entry in evidence {
+                for attachment in entry.evidence.attachments where attachmentUUIDs[attachment.sha256] == nil {
+                    attachmentUUIDs[attachment.sha256] = UUIDv5.make(["attachment", checklist, attachment.sha256])
+                    all.append(.attachment(attachment))
+                }
+                for reference in entry.evidence.references where referenceUUIDs[[reference.url, reference.sha256]] == nil {
+                    referenceUUIDs[[reference.url, reference.sha256]] = UUIDv5.make(["reference", checklist, reference.url, reference.sha256])
+                    all.append(.reference(reference))
+                }
+            }
+        }
+
+        func uuid(of attachment: Attachment) -> String { attachmentUUIDs[attachment.sha256]! }
+        func uuid(of reference: ExternalReference) -> String { referenceUUIDs[[reference.url, reference.sha256]]! }
+
+        func write(_ index: Int, into json: inout PrettyJSON) {
+            switch all[index] {
+            case .checklist: writeChecklist(into: &json)
+            case .attachment(let attachment): write(attachment, into: &json)
+            case .reference(let reference): write(reference, into: &json)
+            }
+        }
+
+        private func writeChecklist(into json: inout PrettyJSON) {
             let audit = AuditHeader(state, generator: nil)
             let header = audit.scope
-            let uuid = UUIDv5.make(["checklist", checklist, header.sourceSHA256])
-            var rlinks: [JSONValue] = [.object([
-                "href": .string("Checklists/\(checklist)/\(header.sourceFile)"),
-                "hashes": .array([.object(["algorithm": .string("SHA-256"), "value": .string(header.sourceSHA256)])]),
-            ])]
-            if let url = header.originURL {
-                rlinks.append(.object(["href": .string(url),
-                                       "hashes": .array([.object(["algorithm": .string("SHA-256"), "value": .string(header.sourceSHA256)])])]))
-            }
-            let facts = audit.facts.filter { $0.group == "scope" }  // worded as in the markdown's Scope
-            add(uuid, [
-                "uuid": .string(uuid),
-                "title": .string("Checklist \(checklist): \(header.title)"),
-                "description": .string("The customer's obligations, imported by attest from the shared-responsibility matrix "
+            json.object { json in
+                json.member("description", "The customer's obligations, imported by attest from the shared-responsibility matrix "
                     + "\(header.importedFrom) (SHA-256 \(header.sourceSHA256)); it stands for the assessment plan. "
-                    + "Paths are relative to the workspace root."),
-                "props": .array(facts.map { fact in
-                    .object(["name": .string(fact.key.replacingOccurrences(of: ".", with: "-")), "ns": .string(OSCALReport.propertyNamespace),
-                             "value": .string(OSCALReport.oneLine(fact.value))])
-                }),
-                "rlinks": .array(rlinks),
-            ])
-            return uuid
+                    + "Paths are relative to the workspace root.")
+                json.key("props")  // worded as in the markdown's Scope
+                OSCALReport.props(audit.facts.filter { $0.group == "scope" }.map { ($0.key.replacingOccurrences(of: ".", with: "-"), $0.value) },
+                                  into: &json)
+                json.member("rlinks", array: { json in
+                    Self.rlink("Checklists/\(checklist)/\(header.sourceFile)", sha256: header.sourceSHA256, into: &json)
+                    if let url = header.originURL { Self.rlink(url, sha256: header.sourceSHA256, into: &json) }
+                })
+                json.member("title", "Checklist \(checklist): \(header.title)")
+                json.member("uuid", checklistUUID)
+            }
         }
 
-        static func uuid(of attachment: Attachment, checklist: String) -> String {
-            UUIDv5.make(["attachment", checklist, attachment.sha256])
+        private func write(_ attachment: Attachment, into json: inout PrettyJSON) {
+            json.object { json in
+                json.member("description", "Attachment \(attachment.name), \(Wording.count(Int(attachment.size), "byte")), stored by its "
+                    + "SHA-256 in the checklist's attachment store (path relative to the workspace root).")
+                json.member("rlinks", array: { json in
+                    Self.rlink("Checklists/\(checklist)/attachments/sha256/\(attachment.sha256.prefix(2))/\(attachment.sha256)",
+                               sha256: attachment.sha256, mediaType: attachment.mediaType, into: &json)
+                })
+                json.member("title", attachment.name)
+                json.member("uuid", uuid(of: attachment))
+            }
         }
 
-        static func uuid(of reference: ExternalReference, checklist: String) -> String {
-            UUIDv5.make(["reference", checklist, reference.url, reference.sha256])
+        private func write(_ reference: ExternalReference, into json: inout PrettyJSON) {
+            json.object { json in
+                json.member("description", "A file kept elsewhere, recorded by URL and SHA-256; not checked locally.")
+                json.member("rlinks", array: { json in Self.rlink(reference.url, sha256: reference.sha256, into: &json) })
+                json.member("title", reference.url)
+                json.member("uuid", uuid(of: reference))
+            }
         }
 
-        mutating func attachment(_ attachment: Attachment) -> String {
-            let uuid = Self.uuid(of: attachment, checklist: checklist)
-            guard !seen.contains(uuid) else { return uuid }
-            add(uuid, [
-                "uuid": .string(uuid),
-                "title": .string(attachment.name),
-                "description": .string("Attachment \(attachment.name), \(Wording.count(Int(attachment.size), "byte")), stored by its "
-                    + "SHA-256 in the checklist's attachment store (path relative to the workspace root)."),
-                "rlinks": .array([.object([
-                    "href": .string("Checklists/\(checklist)/attachments/sha256/\(attachment.sha256.prefix(2))/\(attachment.sha256)"),
-                    "media-type": .string(attachment.mediaType),
-                    "hashes": .array([.object(["algorithm": .string("SHA-256"), "value": .string(attachment.sha256)])]),
-                ])]),
-            ])
-            return uuid
-        }
-
-        mutating func reference(_ reference: ExternalReference) -> String {
-            let uuid = Self.uuid(of: reference, checklist: checklist)
-            guard !seen.contains(uuid) else { return uuid }
-            add(uuid, [
-                "uuid": .string(uuid),
-                "title": .string(reference.url),
-                "description": .string("A file kept elsewhere, recorded by URL and SHA-256; not checked locally."),
-                "rlinks": .array([.object([
-                    "href": .string(reference.url),
-                    "hashes": .array([.object(["algorithm": .string("SHA-256"), "value": .string(reference.sha256)])]),
-                ])]),
-            ])
-            return uuid
-        }
-
-        private mutating func add(_ uuid: String, _ object: [String: JSONValue]) {
-            guard seen.insert(uuid).inserted else { return }
-            all.append(.object(object))
+        private static func rlink(_ href: String, sha256: String, mediaType: String? = nil, into json: inout PrettyJSON) {
+            json.object { json in
+                json.member("hashes", array: { json in
+                    json.object { json in
+                        json.member("algorithm", "SHA-256")
+                        json.member("value", sha256)
+                    }
+                })
+                json.member("href", href)
+                if let mediaType { json.member("media-type", mediaType) }
+            }
         }
     }
-}
-
-/// A JSON value, written pretty-printed with keys sorted by their UTF-8 bytes (a report of 10^5 observations
-/// is written in one pass, without JSONEncoder's intermediate containers).
-enum JSONValue: Sendable {
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-    /// An array whose items were written already, each at `indent` (the array's own indent + 2).
-    case rendered([[UInt8]], indent: Int)
-
-    func write(into out: inout [UInt8], indent: Int) {
-        switch self {
-        case .string(let value):
-            Self.write(string: value, into: &out)
-        case .array(let values):
-            guard !values.isEmpty else { return out.append(contentsOf: "[]".utf8) }
-            out.append(UInt8(ascii: "["))
-            for (index, value) in values.enumerated() {
-                Self.newLine(into: &out, comma: index > 0, indent: indent + 2)
-                value.write(into: &out, indent: indent + 2)
-            }
-            Self.newLine(into: &out, comma: false, indent: indent)
-            out.append(UInt8(ascii: "]"))
-        case .rendered(let items, let itemIndent):
-            precondition(itemIndent == indent + 2, "items rendered at \(itemIndent) for an array at \(indent)")
-            guard !items.isEmpty else { return out.append(contentsOf: "[]".utf8) }
-            out.append(UInt8(ascii: "["))
-            for (index, item) in items.enumerated() {
-                Self.newLine(into: &out, comma: index > 0, indent: itemIndent)
-                out.append(contentsOf: item)
-            }
-            Self.newLine(into: &out, comma: false, indent: indent)
-            out.append(UInt8(ascii: "]"))
-        case .object(let members):
-            guard !members.isEmpty else { return out.append(contentsOf: "{}".utf8) }
-            out.append(UInt8(ascii: "{"))
-            let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-            for (index, member) in sorted.enumerated() {
-                Self.newLine(into: &out, comma: index > 0, indent: indent + 2)
-                Self.write(string: member.key, into: &out)
-                out.append(UInt8(ascii: ":"))
-                out.append(0x20)
-                member.value.write(into: &out, indent: indent + 2)
-            }
-            Self.newLine(into: &out, comma: false, indent: indent)
-            out.append(UInt8(ascii: "}"))
-        }
-    }
-
-    private static func newLine(into out: inout [UInt8], comma: Bool, indent: Int) {
-        if comma { out.append(UInt8(ascii: ",")) }
-        out.append(0x0A)
-        for _ in 0..<indent { out.append(0x20) }
-    }
-
-    /// A JSON string, escaped as records are.
-    static func write(string: String, into out: inout [UInt8]) { JSONString.append(string, to: &out) }
 }

@@ -29,6 +29,15 @@ public enum ReportWriter {
     public enum Kind: String, CaseIterable, Sendable {
         case junit, markdown, oscal
 
+        /// How long its file takes to write, relatively (OSCAL is the largest by far).
+        var cost: Int {
+            switch self {
+            case .junit: 1
+            case .markdown: 2
+            case .oscal: 3
+            }
+        }
+
         func fileName(_ checklist: String) -> String {
             switch self {
             case .junit: "\(checklist).junit.xml"
@@ -60,35 +69,53 @@ public enum ReportWriter {
         }
         let stamp = "\(getpid())-\(UInt32.random(in: .min ... .max))"
         do {
+            var jobs: [(kind: Kind, state: ChecklistState, temporary: URL, display: String, temporarySignature: URL, signatureDisplay: String)] = []
             for state in states {
                 for kind in Kind.allCases where kinds.contains(kind) {
                     let name = kind.fileName(state.checklist.id)
                     let display = "\(displayDirectory)/\(name)"
                     let temporary = temporaryDirectory.appendingPathComponent("report-\(stamp)-\(name)")
                     let target = directory.appendingPathComponent(name)
-                    let signature = (target: URL(fileURLWithPath: RecordSignature.file(for: target.path)), display: RecordSignature.file(for: display))
-                    // Unsigned: the old signature goes before the file it covered is replaced.
-                    if signing == nil { pending.append((nil, signature.target, signature.display)) }
+                    let signature = URL(fileURLWithPath: RecordSignature.file(for: target.path))
+                    let temporarySignature = URL(fileURLWithPath: RecordSignature.file(for: temporary.path))
+                    // Unsigned: the old signature goes before the file it covered is replaced; signed, the new one after it.
+                    if signing == nil { pending.append((nil, signature, RecordSignature.file(for: display))) }
                     pending.append((temporary, target, display))
-                    switch kind {
+                    if signing != nil { pending.append((temporarySignature, signature, RecordSignature.file(for: display))) }
+                    jobs.append((kind, state, temporary, display, temporarySignature, RecordSignature.file(for: display)))
+                }
+            }
+            // The files are written side by side (the JUnit writer is serial; markdown and OSCAL use every core),
+            // the largest (OSCAL) first.
+            let written = jobs.sorted { $0.kind.cost > $1.kind.cost }
+            let failures = Parallel.map(written.count) { index -> ReportError? in
+                let job = written[index]
+                do {
+                    switch job.kind {
                     case .junit:
-                        try JUnitReport(states: [state], generator: generator).write(toFile: temporary.path, displayPath: display)
+                        try JUnitReport(states: [job.state], generator: generator).write(toFile: job.temporary.path, displayPath: job.display)
                     case .markdown:
-                        let text = MarkdownReport(state: state, window: window, generator: generator,
-                                                  signedAs: signing.map { ($0.principal, display) }).render()
-                        try writeFile(Data(text.utf8), to: temporary.path, displayPath: display)
+                        try MarkdownReport(state: job.state, window: window, generator: generator,
+                                           signedAs: signing.map { ($0.principal, job.display) })
+                            .write(toFile: job.temporary.path, displayPath: job.display)
                     case .oscal:
-                        try writeFile(OSCALReport(state: state, generator: generator).render(), to: temporary.path, displayPath: display)
+                        try OSCALReport(state: job.state, generator: generator).write(toFile: job.temporary.path, displayPath: job.display)
                     }
-                    if let signing {
-                        let bytes: Data
-                        do { bytes = try Data(contentsOf: temporary) } catch {
-                            throw ReportError.writeFailed(path: display, detail: "cannot read it back to sign it: \(error.localizedDescription)")
-                        }
-                        let temporarySignature = temporaryDirectory.appendingPathComponent("report-\(stamp)-\(name).sig")
-                        pending.append((temporarySignature, signature.target, signature.display))
-                        try writeFile(try signing.sign(bytes), to: temporarySignature.path, displayPath: signature.display)
+                    return nil
+                } catch let error as ReportError {
+                    return error
+                } catch {
+                    return ReportError.writeFailed(path: job.display, detail: "\(error)")
+                }
+            }
+            if let failure = failures.compactMap({ $0 }).first { throw failure }
+            if let signing {
+                for job in jobs {
+                    let bytes: Data
+                    do { bytes = try Data(contentsOf: job.temporary) } catch {
+                        throw ReportError.writeFailed(path: job.display, detail: "cannot read it back to sign it: \(error.localizedDescription)")
                     }
+                    try writeFile(try signing.sign(bytes), to: job.temporarySignature.path, displayPath: job.signatureDisplay)
                 }
             }
             createdFolders = try createFolder(directory, displayPath: displayDirectory)

@@ -12,61 +12,28 @@ final class XMLStreamWriter {
     private var writer: xmlTextWriterPtr?
     /// How errors name the file (the report's path, not the temporary file's).
     private let path: String
-    private let sink: Sink
-
-    /// The file descriptor and the first error `write`, `fsync` or `close` met.
-    private final class Sink {
-        var descriptor: Int32
-        var failure: Int32 = 0
-        init(descriptor: Int32) { self.descriptor = descriptor }
-
-        func write(_ bytes: UnsafeRawPointer, _ count: Int) -> Int32 {
-            var offset = 0
-            while offset < count {
-                let written = Foundation.write(descriptor, bytes + offset, count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    if failure == 0 { failure = errno }
-                    return -1
-                }
-                offset += written
-            }
-            return Int32(count)
-        }
-
-        func close() -> Int32 {
-            guard descriptor >= 0 else { return failure == 0 ? 0 : -1 }  // closed already: the same answer
-            if fsync(descriptor) != 0, failure == 0, errno != EINVAL { failure = errno }
-            if Foundation.close(descriptor) != 0, failure == 0 { failure = errno }
-            descriptor = -1
-            return failure == 0 ? 0 : -1
-        }
-    }
+    private let sink: ReportOutput
 
     init(path: String, displayPath: String) throws {
         self.path = displayPath
         CLibXML2_silenceErrors()
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw ReportError.writeFailed(path: displayPath, detail: "\(SafeFile.describe(errno: errno)) while creating \(displayPath)")
-        }
-        sink = Sink(descriptor: descriptor)
+        sink = try ReportOutput(creating: path, displayPath: displayPath)
         let context = Unmanaged.passUnretained(sink).toOpaque()
         guard let output = xmlOutputBufferCreateIO(
             { context, buffer, length in
                 guard let context, let buffer, length >= 0 else { return -1 }
-                return Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue().write(buffer, Int(length))
+                return Unmanaged<ReportOutput>.fromOpaque(context).takeUnretainedValue().write(buffer, Int(length))
             },
             { context in
                 guard let context else { return -1 }
-                return Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue().close()
+                return Unmanaged<ReportOutput>.fromOpaque(context).takeUnretainedValue().close() ? 0 : -1
             },
             context, nil)
         else {
-            _ = sink.close()
+            sink.close()
             throw ReportError.xml(call: "xmlOutputBufferCreateIO", code: -1, path: displayPath)
         }
-        // The writer owns the output buffer from here, and closes it (through `Sink.close`) when freed.
+        // The writer owns the output buffer from here, and closes it (through `ReportOutput.close`) when freed.
         guard let writer = xmlNewTextWriter(output) else {
             xmlOutputBufferClose(output)
             throw ReportError.xml(call: "xmlNewTextWriter", code: -1, path: displayPath)
@@ -78,7 +45,7 @@ final class XMLStreamWriter {
 
     deinit {
         if let writer { xmlFreeTextWriter(writer) }
-        _ = sink.close()
+        sink.close()
     }
 
     func startDocument() throws {
@@ -116,7 +83,7 @@ final class XMLStreamWriter {
         try check(xmlTextWriterFlush(writer), "xmlTextWriterFlush")
         xmlFreeTextWriter(writer)
         writer = nil
-        try check(sink.close(), "close")
+        try check(sink.close() ? 0 : -1, "close")
     }
 
     /// A failed call: the reason the file could not be written when there is one (ENOSPC, EFBIG…), else
