@@ -52,7 +52,7 @@ public struct MatrixImport: Sendable {
 
     /// Imports `matrixURL`; `displayPath` is the path as the user gave it. `signer` makes the signer when
     /// the record is to be signed (`--sign`, or signatures required).
-    public func run(matrixURL: URL, displayPath: String, by: String, now: Date = Date(),
+    public func run(matrixURL: URL, displayPath: String, by: @autoclosure () -> String, now: Date = Date(),
                     signer makeSigner: (() throws -> RecordSigner)? = nil) throws -> Outcome {
         let now = Timestamp.truncatedToMilliseconds(now)
         guard Identifier.isChecklistID(checklistID) else { throw StoreError.invalidChecklistID(checklistID) }
@@ -106,7 +106,7 @@ public struct MatrixImport: Sendable {
                 title: latest?.title ?? matrix.title, follows: heads.map(\.record.id), readerVersion: MatrixReader.version,
                 options: ImportOptions(party: options.party, provider: options.provider, taskColumn: options.taskColumn))
             let record = Record(id: Record.makeID(type: .import, at: now), checklist: checklistID, item: nil, recordedAt: now,
-                                by: by, body: .import(body))
+                                by: by(), body: .import(body))
             var outcome = Outcome(
                 checklist: Checklist(id: checklistID, importedAt: now, body: body, settings: ChecklistSettings()), matrix: matrix,
                 changes: built.changes, isFirstImport: heads.isEmpty, follows: body.follows ?? [], recordPath: nil)

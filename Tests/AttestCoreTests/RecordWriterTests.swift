@@ -81,6 +81,32 @@ import Testing
         #expect(FastRecordReader.read(RecordWriter.encode(record)) == record)
     }
 
+    /// A large table is read on every core, each item found by a scan of strings and brackets: a doubtful
+    /// item anywhere (the first, one in the middle, the last), a stray comma or bracket, or an item that
+    /// ends early is still left to JSONDecoder, and every table it reads is JSONDecoder's.
+    @Test func leavesDoubtfulLargeTablesToJSONDecoder() throws {
+        guard case .import(var body) = Self.records[10].body else { Issue.record("not an import record"); return }
+        let template = body.items[0]
+        body.items = (1...3001).map { number in
+            var item = template
+            item.id = "T-\(number)"
+            item.number = number
+            item.task = "task \(number) with [brackets], {braces}, \\\" and \\"
+            return item
+        }
+        let text = String(decoding: RecordWriter.encode(Self.record(.import(body), item: nil)), as: UTF8.self)
+        #expect(FastRecordReader.read(Data(text.utf8)) == (try JSONCoding.decode(Record.self, from: Data(text.utf8), path: "r.json")))
+        for (from, to) in [("\"number\" : 1,", "\"number\" : 1.5,"), ("\"number\" : 1500,", "\"number\" : \"1500\","),
+                           ("\"number\" : 3001,", "\"number\" : 3001,,"), ("\"id\" : \"T-2000\"", "\"id\" : \"T-2000\"}, {"),
+                           ("\"id\" : \"T-3000\"", "\"id\" : \"T-3000\", \"id\" : \"T-3000\""), ("task 1500 with", "task 1500 \\q with")] {
+            #expect(text.contains(from), "\(from)")
+            let data = Data(text.replacingOccurrences(of: from, with: to).utf8)
+            #expect(FastRecordReader.read(data) == nil, "\(to)")
+        }
+        let unclosed = text[..<text.range(of: "\"lettersChangedAt\"", options: .backwards)!.lowerBound]
+        #expect(FastRecordReader.read(Data(unclosed.utf8)) == nil)
+    }
+
     /// What JSONDecoder would refuse, or read otherwise, the direct reader leaves to it.
     @Test func leavesDoubtfulImportRecordsToJSONDecoder() throws {
         let text = String(decoding: RecordWriter.encode(Self.records[10]), as: UTF8.self)

@@ -53,8 +53,11 @@ struct Import: ParsableCommand {
         let workspace = try location.locate()
         let options = MatrixImport.Options(party: party, provider: provider, prefix: prefix, taskColumn: taskColumn,
                                            sourceVersion: sourceVersion, sourceURL: sourceUrl, dryRun: dryRun, sign: signing.sign || signing.key != nil)
+        // Who imports (git's user.email, a process launch) is looked up while the matrix is read.
+        let named = actor.by, root = workspace.root
+        let identity = Background { named ?? Identity.current(in: root) }
         let outcome = ProcessLifetime.keep(try MatrixImport(workspace: workspace, checklistID: id, options: options)
-            .run(matrixURL: URL(fileURLWithPath: matrix), displayPath: matrix, by: actor.actor(in: workspace)) {
+            .run(matrixURL: URL(fileURLWithPath: matrix), displayPath: matrix, by: identity.value) {
                 try signing.signer(in: workspace, allowedSigners: try SignatureContext.load(workspace, checklist: id).allowedSigners)
             })
         if output.json {

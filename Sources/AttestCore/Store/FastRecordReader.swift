@@ -76,7 +76,7 @@ public struct FastRecordReader {
             case "added": added = reader.array { $0.string() }; return added != nil
             case "removed": removed = reader.array { $0.string() }; return removed != nil
             case "changed": changed = reader.array { $0.string() }; return changed != nil
-            case "items": items = reader.array { $0.checklistItem() }; return items != nil
+            case "items": items = reader.checklistItems(); return items != nil
             case "title": title = reader.optionalString(); return title != nil || reader.lastWasNull
             case "follows": return reader.nullable(&follows) { $0.array { $0.string() } }
             case "readerVersion": return reader.nullable(&readerVersion) { $0.integer() }
@@ -210,6 +210,84 @@ public struct FastRecordReader {
         return ChecklistItem(id: id, number: Int(number), section: section, task: task, key: key, responsibility: responsibility,
                              customerLetters: customerLetters, kind: kind, reviewInterval: reviewInterval, notes: notes, retired: retired,
                              lettersChangedAt: lettersChangedAt, sourceLine: sourceLine.map { Int($0) }, singleColumn: singleColumn, inherits: inherits)
+    }
+
+    /// An import record's item table. A large one (10^5 rows) is read on every core: a scan that follows only
+    /// strings and brackets finds where each item begins and ends, then each run of items is read by a reader
+    /// of its own, which must end exactly where the scan said. Anything unexpected gives nil, as `array` would.
+    private mutating func checklistItems() -> [ChecklistItem]? {
+        skipWhitespace()
+        guard depth < JSONCoding.maxNesting, bytes.count - index >= Self.parallelItemBytes,
+              let (elements, close) = elementBounds(), elements.count >= Self.parallelItemCount
+        else { return array { $0.checklistItem() } }
+        let shared = SharedBytes(buffer: bytes), depth = depth + 1, runs = ProcessInfo.processInfo.activeProcessorCount * 4
+        let perRun = (elements.count + runs - 1) / runs
+        let read = Parallel.map(runs) { run -> [ChecklistItem]? in
+            var reader = FastRecordReader(bytes: shared.buffer)
+            reader.depth = depth
+            var items: [ChecklistItem] = []
+            for element in elements[min(elements.count, run * perRun)..<min(elements.count, (run + 1) * perRun)] {
+                reader.index = element.lowerBound
+                reader.skipWhitespace()
+                guard let item = reader.checklistItem() else { return nil }
+                reader.skipWhitespace()
+                guard reader.index == element.upperBound else { return nil }
+                items.append(item)
+            }
+            return items
+        }
+        var items: [ChecklistItem] = []
+        items.reserveCapacity(elements.count)
+        for run in read {
+            guard let run else { return nil }
+            items.append(contentsOf: run)
+        }
+        index = close + 1
+        return items
+    }
+
+    private static let parallelItemBytes = 1 << 18
+    private static let parallelItemCount = 2048
+
+    /// The bytes of a record, read by several readers at once (only read; they outlive every reader).
+    private struct SharedBytes: @unchecked Sendable { let buffer: UnsafeBufferPointer<UInt8> }
+
+    /// From a `[` at `index`: the byte range of each element (up to its `,` or the closing `]`) and where the
+    /// `]` is, following strings (with their escapes) and brackets only; nil when the array does not close.
+    private func elementBounds() -> (elements: [Range<Int>], close: Int)? {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else { return nil }
+        var elements: [Range<Int>] = []
+        var position = index + 1, start = position, level = 0, inString = false
+        while position < bytes.count {
+            let byte = bytes[position]
+            if inString {
+                if byte == UInt8(ascii: "\\") {
+                    position += 2
+                    continue
+                }
+                if byte == UInt8(ascii: "\"") { inString = false }
+            } else {
+                switch byte {
+                case UInt8(ascii: "\""): inString = true
+                case UInt8(ascii: "{"), UInt8(ascii: "["): level += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    if level == 0 {
+                        guard byte == UInt8(ascii: "]") else { return nil }
+                        elements.append(start..<position)
+                        return (elements, position)
+                    }
+                    level -= 1
+                case UInt8(ascii: ","):
+                    if level == 0 {
+                        elements.append(start..<position)
+                        start = position + 1
+                    }
+                default: break
+                }
+            }
+            position += 1
+        }
+        return nil
     }
 
     /// `{ "name": "text", … }`.

@@ -39,3 +39,23 @@ public enum Parallel {
         func values() -> [T] { (0..<count).map { base[$0]! } }
     }
 }
+
+/// `work`, run on a thread of its own while the caller goes on (a `git config` lookup beside the reading of a
+/// matrix); `value` waits for it.
+public final class Background<T: Sendable>: @unchecked Sendable {
+    private var result: T?
+    private let done = DispatchSemaphore(value: 0)
+
+    public init(_ work: @escaping @Sendable () -> T) {
+        Thread { [self] in
+            result = work()
+            done.signal()
+        }.start()
+    }
+
+    public var value: T {
+        done.wait()
+        defer { done.signal() }
+        return result!
+    }
+}
