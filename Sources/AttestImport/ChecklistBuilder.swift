@@ -44,7 +44,8 @@ public struct ChecklistBuilder: Sendable {
         let positional = sameSource && live.count == matrix.rows.count
         for (position, row) in matrix.rows.enumerated() {
             let interval = Interval.implied(byTask: row.task)
-            let index = positional ? live[position] : byKey[row.key].flatMap { matched.contains($0) ? nil : $0 }
+            let key = row.key
+            let index = positional ? live[position] : byKey[key].flatMap { matched.contains($0) ? nil : $0 }
             if let index {
                 matched.insert(index)
                 var item = base[index]
@@ -54,7 +55,7 @@ public struct ChecklistBuilder: Sendable {
                     || item.section != row.section || item.inherits != row.inherits
                 item.task = row.task
                 item.section = row.section
-                item.key = row.key
+                item.key = key
                 item.responsibility = row.responsibility
                 item.customerLetters = row.customerLetters
                 item.kind = row.kind
@@ -80,7 +81,7 @@ public struct ChecklistBuilder: Sendable {
                 nextNumber += 1
                 let item = ChecklistItem(
                     id: Checklist.itemID(prefix: prefix, number: number), number: number, section: row.section,
-                    task: row.task, key: row.key, responsibility: row.responsibility, customerLetters: row.customerLetters,
+                    task: row.task, key: key, responsibility: row.responsibility, customerLetters: row.customerLetters,
                     kind: row.kind, reviewInterval: interval, notes: row.notes, lettersChangedAt: now, sourceLine: row.line,
                     singleColumn: row.singleColumn ? true : nil, inherits: row.inherits)
                 changes.added.append(item.id)

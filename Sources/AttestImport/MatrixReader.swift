@@ -27,24 +27,42 @@ public struct MatrixRow: Hashable, Sendable {
     public var key: String { identity ?? Self.key(section: section, task: task) }
 
     public static func key(section: String, task: String) -> String {
-        normalizedKeyPart(section) + "/" + normalizedKeyPart(task)
+        // ASCII, most of any matrix: one string written in place (10^5 rows make 10^5 keys, several times).
+        if let key = asciiKey(section, task) { return key }
+        return normalizedKeyPart(section) + "/" + normalizedKeyPart(task)
+    }
+
+    /// `section/task` normalized, when both are ASCII.
+    private static func asciiKey(_ section: String, _ task: String) -> String? {
+        var section = section, task = task
+        return section.withUTF8 { section in
+            task.withUTF8 { task in
+                guard !section.contains(where: { $0 >= 0x80 }), !task.contains(where: { $0 >= 0x80 }) else { return nil }
+                return String(unsafeUninitializedCapacity: section.count + 1 + task.count) { out in
+                    var count = 0
+                    func add(_ bytes: UnsafeBufferPointer<UInt8>) {
+                        for byte in bytes {
+                            switch byte {
+                            case 0x61...0x7A, 0x30...0x39: out[count] = byte; count += 1
+                            case 0x41...0x5A: out[count] = byte + 0x20; count += 1
+                            default: break
+                            }
+                        }
+                    }
+                    add(section)
+                    out[count] = UInt8(ascii: "/")
+                    count += 1
+                    add(task)
+                    return count
+                }
+            }
+        }
     }
 
     /// Lower case, letters, marks and digits only (`CharacterSet.alphanumerics`, which landed keys were made
     /// with; ASCII, most of any matrix, without Foundation's slow set lookups).
     static func normalizedKeyPart(_ text: String) -> String {
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            var out: [UInt8] = []
-            out.reserveCapacity(text.utf8.count)
-            for byte in text.utf8 {
-                switch byte {
-                case 0x61...0x7A, 0x30...0x39: out.append(byte)
-                case 0x41...0x5A: out.append(byte + 0x20)
-                default: break
-                }
-            }
-            return String(decoding: out, as: UTF8.self)
-        }
+        if let key = asciiKey("", text) { return String(key.utf8.dropFirst())! }
         var out = String.UnicodeScalarView()
         for scalar in text.lowercased().unicodeScalars {
             if scalar.isASCII {
@@ -141,8 +159,11 @@ public struct MatrixReader: Sendable {
         var tableCount = 0
         let rowCount = document.tables.reduce(0) { $0 + $1.rows.count }
         rows.reserveCapacity(rowCount)
+        // The first row of each key and of each task; the rare later rows of a task apart (an array for each
+        // of 10^5 keys would cost more than the rest of the reading).
         var seen: [String: Int] = [:]
-        var seenTask: [String: [Int]] = [:]
+        var seenTask: [String: Int] = [:]
+        var moreSeenTask: [String: [Int]] = [:]
         seen.reserveCapacity(rowCount)
         seenTask.reserveCapacity(rowCount)
 
@@ -179,7 +200,8 @@ public struct MatrixReader: Sendable {
                 // The same task with the same letters in another table (a stub copy) is a duplicate too.
                 let taskKey = MatrixRow.key(section: "", task: row.task)
                 let key = row.key
-                if let first = seen[key] ?? seenTask[taskKey]?.first(where: { rows[$0].responsibility == row.responsibility }) {
+                let sameTask = seenTask[taskKey].map { [$0] + (moreSeenTask[taskKey] ?? []) } ?? []
+                if let first = seen[key] ?? sameTask.first(where: { rows[$0].responsibility == row.responsibility }) {
                     let previous = rows[first]
                     let same = previous.responsibility == row.responsibility
                     warnings.append("\(path):\(row.line):1: warning: row duplicates line \(previous.line) (\"\(row.task)\")"
@@ -188,7 +210,7 @@ public struct MatrixReader: Sendable {
                     continue
                 }
                 seen[key] = rows.count
-                seenTask[taskKey, default: []].append(rows.count)
+                if seenTask[taskKey] == nil { seenTask[taskKey] = rows.count } else { moreSeenTask[taskKey, default: []].append(rows.count) }
                 rows.append(row)
             }
         }
@@ -374,9 +396,12 @@ public struct MatrixReader: Sendable {
     /// Rows of one table that share a task but differ elsewhere (one row per feature of a control) are
     /// not duplicates: each gets the first cell that tells them apart, in parentheses.
     private func disambiguate(_ rows: [MatrixRow], table: RawTable, taskIndex: Int) -> [MatrixRow] {
+        // Most tables have no such rows: look for one before grouping.
+        var firstOfKey = Set<String>()
+        firstOfKey.reserveCapacity(rows.count)
+        guard rows.contains(where: { !firstOfKey.insert($0.key).inserted }) else { return rows }
         var groups: [String: [Int]] = [:]
         for (index, row) in rows.enumerated() { groups[row.key, default: []].append(index) }
-        guard groups.count < rows.count else { return rows }
         let byLine = Dictionary(table.rows.map { ($0.line, $0) }, uniquingKeysWith: { first, _ in first })
         var result = rows
         for indices in groups.values where indices.count > 1 {

@@ -174,24 +174,7 @@ struct PrettyJSON {
     }
 
     /// A line feed and the indent.
-    private mutating func newLine() {
-        if indent < Self.lineStartCount {
-            bytes.append(contentsOf: UnsafeBufferPointer(start: Self.lineStarts, count: indent + 1))
-        } else {
-            bytes.append(0x0A)
-            bytes.append(contentsOf: repeatElement(0x20, count: indent))
-        }
-    }
-
-    /// A line feed and 63 spaces: its prefixes are the line starts of every indent below 64 (plain memory,
-    /// allocated once, so that appending one retains nothing).
-    private static let lineStartCount = 64
-    private nonisolated(unsafe) static let lineStarts: UnsafePointer<UInt8> = {
-        let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: lineStartCount)
-        bytes.initialize(repeating: 0x20, count: lineStartCount)
-        bytes[0] = 0x0A
-        return UnsafePointer(bytes)
-    }()
+    private mutating func newLine() { LineStart.append(indent: indent, to: &bytes) }
 
     private mutating func open(_ bracket: UInt8) {
         bytes.append(bracket)

@@ -33,7 +33,7 @@ final class ReportOutput: @unchecked Sendable {
     deinit { if descriptor >= 0 { Foundation.close(descriptor) } }
 
     func write(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { write($0.baseAddress, $0.count) }
+        bytes.withUnsafeBytes { _ = write($0.baseAddress, $0.count) }
     }
 
     /// Writes `count` bytes from `bytes`; returns `count`, or -1 once a write has failed (libxml2's

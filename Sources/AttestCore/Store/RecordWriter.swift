@@ -103,7 +103,9 @@ struct JSONText {
     mutating func key(_ key: String) {
         newLine()
         string(key)
-        bytes += [0x20, UInt8(ascii: ":"), 0x20]
+        bytes.append(0x20)
+        bytes.append(UInt8(ascii: ":"))
+        bytes.append(0x20)
     }
 
     mutating func string(_ text: String) { JSONString.append(text, to: &bytes) }
@@ -234,8 +236,7 @@ struct JSONText {
     private mutating func close(_ bracket: UInt8) {
         level -= 1
         if empty { bytes.append(0x0A) }
-        bytes.append(0x0A)
-        indent()
+        LineStart.append(indent: 2 * level, to: &bytes)
         bytes.append(bracket)
         empty = false
     }
@@ -243,18 +244,28 @@ struct JSONText {
     /// Before a member or element: the comma after the one before, a new line and the indentation.
     private mutating func newLine() {
         if !empty { bytes.append(UInt8(ascii: ",")) }
-        bytes.append(0x0A)
-        indent()
+        LineStart.append(indent: 2 * level, to: &bytes)
         empty = false
     }
+}
 
-    private static let spaces = [UInt8](repeating: 0x20, count: 64)
+/// A line feed and an indent of spaces, appended from plain memory allocated once (so that appending one, the
+/// most frequent thing a JSON writer does, neither allocates nor retains anything).
+public enum LineStart {
+    private static let count = 128
+    private nonisolated(unsafe) static let bytes: UnsafePointer<UInt8> = {
+        let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: count)
+        bytes.initialize(repeating: 0x20, count: count)
+        bytes[0] = 0x0A
+        return UnsafePointer(bytes)
+    }()
 
-    private mutating func indent() {
-        var count = 2 * level
-        while count > 0 {
-            bytes.append(contentsOf: Self.spaces.prefix(count))
-            count -= Self.spaces.count
+    public static func append(indent: Int, to out: inout [UInt8]) {
+        if indent < count {
+            out.append(contentsOf: UnsafeBufferPointer(start: bytes, count: indent + 1))
+        } else {
+            out.append(0x0A)
+            out.append(contentsOf: repeatElement(0x20, count: indent))
         }
     }
 }
