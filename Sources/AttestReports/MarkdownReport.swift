@@ -353,7 +353,9 @@ public struct MarkdownReport: Sendable {
 
     static func needsNoEscaping(_ value: String) -> Bool {
         guard let first = value.utf8.first, first != 0x20, value.utf8.last != 0x20 else { return value.isEmpty }
-        return !value.utf8.contains { special[Int($0)] }
+        let special = Self.special
+        return value.utf8.withContiguousStorageIfAvailable { utf8 in !utf8.contains { special[Int($0)] } }
+            ?? !value.utf8.contains { special[Int($0)] }
     }
 
     /// Text for a table cell: no line breaks, no pipes, no HTML, no markdown that could open a link or code span.

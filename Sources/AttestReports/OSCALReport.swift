@@ -341,13 +341,15 @@ public struct OSCALReport: Sendable {
     /// Non-empty, no leading or trailing space, no line breaks or control characters.
     static func oneLine(_ text: String) -> String {
         // Most values (IDs, dates, hashes, addresses) are printable ASCII with single inner spaces.
-        var previous: UInt8 = 0x20  // as if a space came before: a leading space is not plain
-        var plain = !text.isEmpty
-        for byte in text.utf8 {
-            guard (0x21...0x7E).contains(byte) || (byte == 0x20 && previous != 0x20) else { plain = false; break }
-            previous = byte
+        let plain = text.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            var previous: UInt8 = 0x20  // as if a space came before: a leading space is not plain
+            for byte in utf8 {
+                guard (0x21...0x7E).contains(byte) || (byte == 0x20 && previous != 0x20) else { return false }
+                previous = byte
+            }
+            return !utf8.isEmpty && previous != 0x20
         }
-        if plain && previous != 0x20 { return text }
+        if plain == true { return text }
         let words = text.unicodeScalars.split { $0.properties.isWhitespace || $0.properties.generalCategory == .control }
             .map { String(String.UnicodeScalarView($0)) }
         return words.isEmpty ? "-" : words.joined(separator: " ")

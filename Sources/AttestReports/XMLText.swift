@@ -8,7 +8,10 @@ import AttestCore
 enum XMLText {
     static func clean(_ text: String, keepingLineFeeds: Bool = true) -> String {
         // Most report text is printable ASCII (IDs, dates, hashes, addresses): nothing to change.
-        if text.utf8.allSatisfy({ (0x20...0x7E).contains($0) || (keepingLineFeeds && $0 == 0x0A) }) { return text }
+        let plain = text.utf8.withContiguousStorageIfAvailable { utf8 in
+            utf8.allSatisfy { (0x20...0x7E).contains($0) || (keepingLineFeeds && $0 == 0x0A) }
+        }
+        if plain == true { return text }
         var result = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             if VisibleText.isEscaped(scalar) && !(keepingLineFeeds && scalar == "\n") {

@@ -107,6 +107,39 @@ import Testing
         #expect(FastRecordReader.read(Data(unclosed.utf8)) == nil)
     }
 
+    /// Random damage to a table large enough to be read on every core (brackets, quotes and backslashes
+    /// where the scan that splits it looks): whatever the direct reader still accepts, JSONDecoder reads the same.
+    @Test func largeTablesAreNeverReadMoreLeniently() throws {
+        guard case .import(var body) = Self.records[10].body else { Issue.record("not an import record"); return }
+        let template = body.items[0]
+        body.items = (1...2100).map { number in
+            var item = template
+            item.id = "T-\(number)"
+            item.number = number
+            return item
+        }
+        let valid = Array(RecordWriter.encode(Self.record(.import(body), item: nil)))
+        var generator = SystemRandomNumberGenerator()
+        var accepted = 0
+        for _ in 0..<60 {
+            var bytes = valid
+            for _ in 0..<Int.random(in: 1...2, using: &generator) {
+                let position = Int.random(in: (bytes.count / 4)..<(bytes.count - 16), using: &generator)
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: bytes.remove(at: position)
+                case 1: bytes.insert(Array(#"{}[],:"\ a"#.utf8).randomElement(using: &generator)!, at: position)
+                default: bytes[position] = Array(#"{}[],:"\ a"#.utf8).randomElement(using: &generator)!
+                }
+            }
+            let data = Data(bytes)
+            if let fast = FastRecordReader.read(data) {
+                accepted += 1
+                #expect(fast == (try? JSONCoding.decoder().decode(Record.self, from: data)), "accepted what JSONDecoder reads otherwise")
+            }
+        }
+        #expect(accepted < 60, "most damage makes the table unreadable here")
+    }
+
     /// What JSONDecoder would refuse, or read otherwise, the direct reader leaves to it.
     @Test func leavesDoubtfulImportRecordsToJSONDecoder() throws {
         let text = String(decoding: RecordWriter.encode(Self.records[10]), as: UTF8.self)
