@@ -87,7 +87,7 @@ import Testing
     @Test func leavesDoubtfulLargeTablesToJSONDecoder() throws {
         guard case .import(var body) = Self.records[10].body else { Issue.record("not an import record"); return }
         let template = body.items[0]
-        body.items = (1...3001).map { number in
+        body.items = (1...2100).map { number in
             var item = template
             item.id = "T-\(number)"
             item.number = number
@@ -97,8 +97,8 @@ import Testing
         let text = String(decoding: RecordWriter.encode(Self.record(.import(body), item: nil)), as: UTF8.self)
         #expect(FastRecordReader.read(Data(text.utf8)) == (try JSONCoding.decode(Record.self, from: Data(text.utf8), path: "r.json")))
         for (from, to) in [("\"number\" : 1,", "\"number\" : 1.5,"), ("\"number\" : 1500,", "\"number\" : \"1500\","),
-                           ("\"number\" : 3001,", "\"number\" : 3001,,"), ("\"id\" : \"T-2000\"", "\"id\" : \"T-2000\"}, {"),
-                           ("\"id\" : \"T-3000\"", "\"id\" : \"T-3000\", \"id\" : \"T-3000\""), ("task 1500 with", "task 1500 \\q with")] {
+                           ("\"number\" : 2100,", "\"number\" : 2100,,"), ("\"id\" : \"T-2000\"", "\"id\" : \"T-2000\"}, {"),
+                           ("\"id\" : \"T-2099\"", "\"id\" : \"T-2099\", \"id\" : \"T-2099\""), ("task 1500 with", "task 1500 \\q with")] {
             #expect(text.contains(from), "\(from)")
             let data = Data(text.replacingOccurrences(of: from, with: to).utf8)
             #expect(FastRecordReader.read(data) == nil, "\(to)")
@@ -121,7 +121,7 @@ import Testing
         let valid = Array(RecordWriter.encode(Self.record(.import(body), item: nil)))
         var generator = SystemRandomNumberGenerator()
         var accepted = 0
-        for _ in 0..<60 {
+        for _ in 0..<30 {
             var bytes = valid
             for _ in 0..<Int.random(in: 1...2, using: &generator) {
                 let position = Int.random(in: (bytes.count / 4)..<(bytes.count - 16), using: &generator)
@@ -137,7 +137,7 @@ import Testing
                 #expect(fast == (try? JSONCoding.decoder().decode(Record.self, from: data)), "accepted what JSONDecoder reads otherwise")
             }
         }
-        #expect(accepted < 60, "most damage makes the table unreadable here")
+        #expect(accepted < 30, "most damage makes the table unreadable here")
     }
 
     /// What JSONDecoder would refuse, or read otherwise, the direct reader leaves to it.
