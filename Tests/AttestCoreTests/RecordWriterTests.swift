@@ -65,18 +65,25 @@ import Testing
         }
     }
 
-    /// A table large enough to be written on every core is still JSONEncoder's bytes, in order.
-    @Test func writesLargeTablesInOrder() throws {
-        guard case .import(var body) = Self.records[10].body else { Issue.record("not an import record"); return }
+    /// The awkward import record with `count` numbered copies of its first item, each then given to `change`.
+    static func largeImport(_ count: Int, _ change: (inout ChecklistItem, Int) -> Void = { _, _ in }) throws -> Record {
+        guard case .import(var body) = records[10].body else { throw CocoaError(.coderInvalidValue) }
         let template = body.items[0]
-        body.items = (1...5003).map { number in
+        body.items = (1...count).map { number in
             var item = template
             item.id = "T-\(number)"
             item.number = number
-            item.lettersChangedAt = number % 7 == 0 ? Self.at.addingTimeInterval(Double(number)) : Self.at
+            change(&item, number)
             return item
         }
-        let record = Self.record(.import(body), item: nil)
+        return record(.import(body), item: nil)
+    }
+
+    /// A table large enough to be written on every core is still JSONEncoder's bytes, in order.
+    @Test func writesLargeTablesInOrder() throws {
+        let record = try Self.largeImport(5003) { item, number in
+            item.lettersChangedAt = number % 7 == 0 ? Self.at.addingTimeInterval(Double(number)) : Self.at
+        }
         #expect(RecordWriter.encode(record) == (try JSONCoding.encode(record)))
         #expect(FastRecordReader.read(RecordWriter.encode(record)) == record)
     }
@@ -85,16 +92,8 @@ import Testing
     /// item anywhere (the first, one in the middle, the last), a stray comma or bracket, or an item that
     /// ends early is still left to JSONDecoder, and every table it reads is JSONDecoder's.
     @Test func leavesDoubtfulLargeTablesToJSONDecoder() throws {
-        guard case .import(var body) = Self.records[10].body else { Issue.record("not an import record"); return }
-        let template = body.items[0]
-        body.items = (1...2100).map { number in
-            var item = template
-            item.id = "T-\(number)"
-            item.number = number
-            item.task = "task \(number) with [brackets], {braces}, \\\" and \\"
-            return item
-        }
-        let text = String(decoding: RecordWriter.encode(Self.record(.import(body), item: nil)), as: UTF8.self)
+        let record = try Self.largeImport(2100) { item, number in item.task = "task \(number) with [brackets], {braces}, \\\" and \\" }
+        let text = String(decoding: RecordWriter.encode(record), as: UTF8.self)
         #expect(FastRecordReader.read(Data(text.utf8)) == (try JSONCoding.decode(Record.self, from: Data(text.utf8), path: "r.json")))
         for (from, to) in [("\"number\" : 1,", "\"number\" : 1.5,"), ("\"number\" : 1500,", "\"number\" : \"1500\","),
                            ("\"number\" : 2100,", "\"number\" : 2100,,"), ("\"id\" : \"T-2000\"", "\"id\" : \"T-2000\"}, {"),
@@ -110,15 +109,7 @@ import Testing
     /// Random damage to a table large enough to be read on every core (brackets, quotes and backslashes
     /// where the scan that splits it looks): whatever the direct reader still accepts, JSONDecoder reads the same.
     @Test func largeTablesAreNeverReadMoreLeniently() throws {
-        guard case .import(var body) = Self.records[10].body else { Issue.record("not an import record"); return }
-        let template = body.items[0]
-        body.items = (1...2100).map { number in
-            var item = template
-            item.id = "T-\(number)"
-            item.number = number
-            return item
-        }
-        let valid = Array(RecordWriter.encode(Self.record(.import(body), item: nil)))
+        let valid = Array(RecordWriter.encode(try Self.largeImport(2100)))
         var generator = SystemRandomNumberGenerator()
         var accepted = 0
         for _ in 0..<30 {
