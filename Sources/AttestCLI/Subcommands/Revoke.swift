@@ -6,7 +6,7 @@ struct Revoke: ParsableCommand {
         abstract: "Withdraw a piece of evidence (or a waiver or not-applicable mark).",
         discussion: "The record stays in the audit trail; a revocation record is added. `attest show ITEM` lists record IDs.")
 
-    @Argument(help: ArgumentHelp("The record's ID, or an unambiguous part of it.", valueName: "EVIDENCE-ID"))
+    @Argument(help: ArgumentHelp("The record's ID, or an unambiguous part of it.", valueName: "RECORD-ID"))
     var evidence: String
 
     @Option(help: ArgumentHelp("Why it is withdrawn.", valueName: "TEXT"))

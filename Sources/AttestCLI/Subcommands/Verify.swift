@@ -91,8 +91,8 @@ struct Verify: ParsableCommand {
     }
 
     private func printText(_ audit: LedgerAudit) {
-        Console.print("\(audit.checklist): \(audit.recordCount) records read, \(audit.attachmentCount) attachments and "
-            + "\(audit.sourceCount) source\(audit.sourceCount == 1 ? "" : "s") re-hashed")
+        Console.print("\(audit.checklist): \(Wording.count(audit.recordCount, "record")) read, \(Wording.count(audit.attachmentCount, "attachment")) and "
+            + "\(Wording.count(audit.sourceCount, "source")) re-hashed")
         for line in audit.problems { Console.print("  " + Console.paint("FAIL", .red) + " \(line.visible)") }
         for line in audit.warnings { Console.print("  " + Console.paint("warning", .yellow) + " \(line.visible)") }
         for line in audit.notes { Console.print("  note: \(line)") }

@@ -14,7 +14,7 @@ enum Console {
 
     nonisolated(unsafe) static var colorEnabled: Bool = {
         let environment = ProcessInfo.processInfo.environment
-        if environment["NO_COLOR"] != nil { return false }
+        if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }  // no-color.org: set and not empty
         if environment["TERM"] == "dumb" { return false }
         return isatty(STDOUT_FILENO) != 0
     }()
