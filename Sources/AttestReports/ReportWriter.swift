@@ -87,9 +87,9 @@ public enum ReportWriter {
             }
             // The files are written side by side (the JUnit writer is serial; markdown and OSCAL use every core),
             // the largest (OSCAL) first.
-            let written = jobs.sorted { $0.kind.cost > $1.kind.cost }
-            let failures = Parallel.map(written.count) { index -> ReportError? in
-                let job = written[index]
+            let order = jobs.indices.sorted { jobs[$0].kind.cost > jobs[$1].kind.cost }, written = jobs
+            let failures = Parallel.map(order.count) { position -> (index: Int, error: ReportError)? in
+                let job = written[order[position]]
                 do {
                     switch job.kind {
                     case .junit:
@@ -103,12 +103,13 @@ public enum ReportWriter {
                     }
                     return nil
                 } catch let error as ReportError {
-                    return error
+                    return (order[position], error)
                 } catch {
-                    return ReportError.writeFailed(path: job.display, detail: "\(error)")
+                    return (order[position], ReportError.writeFailed(path: job.display, detail: "\(error)"))
                 }
             }
-            if let failure = failures.compactMap({ $0 }).first { throw failure }
+            // Of several failures, the one of the file listed first (JUnit, markdown, OSCAL), whichever finished first.
+            if let failure = failures.compactMap({ $0 }).min(by: { $0.index < $1.index }) { throw failure.error }
             if let signing {
                 for job in jobs {
                     let bytes: Data
@@ -145,8 +146,13 @@ public enum ReportWriter {
                 backups.append((file.target, aside))
                 continue
             }
-            var backup: URL? = temporaryDirectory.appendingPathComponent("old-\(stamp)-\(index)")
-            if link(file.target.path, backup!.path) != 0 { backup = nil }
+            let backup: URL?
+            do {
+                backup = try keep(file.target, display: file.display, in: temporaryDirectory, name: "old-\(stamp)-\(index)", stamp: stamp)
+            } catch {
+                restore(backups)
+                throw error
+            }
             if rename(temporary.path, file.target.path) != 0 {
                 var code = errno
                 if code == EXDEV {
@@ -173,6 +179,25 @@ public enum ReportWriter {
                 throw ReportError.writeFailed(path: file.display, detail: "rename: \(String(cString: strerror(code)))")
             }
             backups.append((file.target, backup))
+        }
+    }
+
+    /// The old file at `target`, kept as a hard link until every rename succeeded: in the temporary folder, or
+    /// beside the target when that lies on another file system (`--out` elsewhere), or as a copy beside it
+    /// where no hard link can be made. nil: there is no old file. Never replaces a file it could not keep.
+    private static func keep(_ target: URL, display: String, in temporaryDirectory: URL, name: String, stamp: String) throws -> URL? {
+        let inTemporary = temporaryDirectory.appendingPathComponent(name)
+        if link(target.path, inTemporary.path) == 0 { return inTemporary }
+        if errno == ENOENT { return nil }
+        let beside = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(stamp).old")
+        if link(target.path, beside.path) == 0 { return beside }
+        if errno == ENOENT { return nil }
+        do {
+            try FileManager.default.copyItem(at: target, to: beside)
+            return beside
+        } catch {
+            unlink(beside.path)
+            throw ReportError.writeFailed(path: display, detail: "cannot keep the old file until the new one is in place: \(error.localizedDescription)")
         }
     }
 

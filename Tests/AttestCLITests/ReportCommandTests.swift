@@ -22,6 +22,8 @@ import Testing
         // 8 blocks (4 KiB with bash's 512-byte blocks): the JUnit file fits, the markdown and OSCAL do not.
         let result = try limited(cli, blocks: 8, ["report"])
         #expect(result.status == 2 && result.stderr.contains("file too large (the file-size limit, ulimit -f)"), "\(result.stderr)")
+        // The files are written side by side: the error names the first that failed in the listed order.
+        #expect(result.stderr.hasPrefix("Reports/adobe-commerce-cloud-service.md: error:"), "\(result.stderr)")
         let after = try Self.names.map { try Data(contentsOf: cli.workspace.appendingPathComponent("Reports/\($0)")) }
         #expect(before == after, "a failed report replaces none of its files")
         let temporary = cli.workspace.appendingPathComponent(".attest/tmp")
@@ -30,6 +32,55 @@ import Testing
         let out = try limited(cli, blocks: 8, ["report", "--out", "audit/2026-q4"])
         #expect(out.status == 2)
         #expect(!FileManager.default.fileExists(atPath: cli.workspace.appendingPathComponent("audit").path), "a failed --out NEWDIR leaves no folder")
+    }
+
+    /// Whether this test process may mount a small tmpfs (root, outside a locked-down container).
+    static let canMount: Bool = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("attest-mount-probe-\(getpid())")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        guard let cli = try? CLI(), let mounted = try? cli.run(["-c", "mount -t tmpfs -o size=64k tmpfs \"$0\" && umount \"$0\"", folder.path],
+                                                               executable: "/bin/sh") else { return false }
+        return mounted.status == 0
+    }()
+
+    /// `--out` on another file system (a full one): the swap copies each file beside its target, and when one
+    /// copy fails, the files already replaced get their old bytes back (kept as hard links beside them, since
+    /// the workspace's `.attest/tmp` is elsewhere). An adversary found the JUnit file deleted here before.
+    @Test(.enabled(if: canMount, "cannot mount a tmpfs here (needs root): the full-disk --out check is skipped"))
+    func aFullDiskElsewhereKeepsEveryOldReport() throws {
+        let cli = try CLI.withDefaultChecklist()
+        let mount = cli.workspace.deletingLastPathComponent().appendingPathComponent("small-disk-\(getpid())")
+        try FileManager.default.createDirectory(at: mount, withIntermediateDirectories: true)
+        try cli.run(["-c", "mount -t tmpfs -o size=400k tmpfs \"$0\"", mount.path], executable: "/bin/sh").expectSuccess()
+        defer { _ = try? cli.run(["-c", "umount \"$0\"", mount.path], executable: "/bin/sh") }
+        let out = mount.appendingPathComponent("r")
+        try cli.run(["report", "--out", out.path]).expectSuccess()
+        let before = try Self.names.map { try Data(contentsOf: out.appendingPathComponent($0)) }
+        // Room for the JUnit file's copy (8 KiB), not for the markdown's (12 KiB).
+        let free = try #require(try FileManager.default.attributesOfFileSystem(forPath: mount.path)[.systemFreeSize] as? Int)
+        try Data(count: free - 10 * 1024).write(to: mount.appendingPathComponent("filler"))
+        try cli.run(["tick", "ACCS-11", "--note", "a change, so that every report file differs", "--by", "a"]).expectSuccess()
+        let result = try cli.run(["report", "--out", out.path])
+        #expect(result.status == 2 && result.stderr.contains("No space left on device"), "\(result.stderr)")
+        let after = try Self.names.map { try Data(contentsOf: out.appendingPathComponent($0)) }
+        #expect(before == after, "a failed report replaces none of its files")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() == Self.names, "no copy or backup is left beside them")
+    }
+
+    /// What a report killed mid-write left in `.attest/tmp` (up to three partial files) goes with the next
+    /// report once it is an hour old; a younger one may belong to a report still running, and stays.
+    @Test func theNextReportRemovesWhatAKilledOneLeft() throws {
+        let cli = try CLI.withDefaultChecklist()
+        let temporary = cli.workspace.appendingPathComponent(".attest/tmp")
+        try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
+        let old = temporary.appendingPathComponent("report-1-2-adobe-commerce-cloud-service.oscal-ar.json")
+        let young = temporary.appendingPathComponent("report-3-4-adobe-commerce-cloud-service.md")
+        try Data("partial".utf8).write(to: old)
+        try Data("partial".utf8).write(to: young)
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-7200)], ofItemAtPath: old.path)
+        try cli.run(["report"]).expectSuccess()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path) == [young.lastPathComponent])
     }
 
     @Test func onlyWritesOneKindAndEveryFileCarriesTheDigest() throws {
