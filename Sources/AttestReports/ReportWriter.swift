@@ -188,7 +188,8 @@ public enum ReportWriter {
     private static func keep(_ target: URL, display: String, in temporaryDirectory: URL, name: String, stamp: String) throws -> URL? {
         let inTemporary = temporaryDirectory.appendingPathComponent(name)
         if link(target.path, inTemporary.path) == 0 { return inTemporary }
-        if errno == ENOENT { return nil }
+        // Nothing there, or no file to keep (a folder in the way: the rename below fails and says so).
+        if errno == ENOENT || SafeFile.kind(of: target.path) != .regular { return nil }
         let beside = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(stamp).old")
         if link(target.path, beside.path) == 0 { return beside }
         if errno == ENOENT { return nil }

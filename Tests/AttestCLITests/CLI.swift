@@ -53,12 +53,16 @@ struct CLI {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        // The hang guard holds the process ID, not the process: a pending guard (cancelled, but kept by the queue
+        // until its deadline) holding `process` kept its pipes open for a minute, ~1,400 descriptors in a test
+        // run, which is what makes Foundation's Process.run() crash on Linux (it copies 256 bytes from each
+        // /proc/self/fd entry, past the end of glibc's buffer once it is full: swift-corelibs-foundation#5472).
         let killed = Collected()
+        let pid = process.processIdentifier
         let timer = DispatchWorkItem {
-            if process.isRunning {
-                killed.timedOut = true
-                kill(process.processIdentifier, SIGKILL)
-            }
+            guard !killed.exited else { return }
+            killed.timedOut = true
+            kill(pid, SIGKILL)
         }
         DispatchQueue.global().asyncAfter(deadline: .now() + Self.hangGuard, execute: timer)
         let collected = Collected()
@@ -71,7 +75,10 @@ struct CLI {
         let errData = err.fileHandleForReading.readAllRetryingInterrupts()
         group.wait()
         process.waitUntilExit()
-        timer.cancel()
+        killed.exited = true
+        timer.cancel()  // the guard never runs once cancelled
+        try? out.fileHandleForReading.close()
+        try? err.fileHandleForReading.close()
         let signal = process.terminationReason == .uncaughtSignal && !killed.timedOut ? process.terminationStatus : nil
         return Result(status: process.terminationStatus, signal: signal, timedOut: killed.timedOut,
                       stdout: String(decoding: collected.data, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
@@ -86,6 +93,7 @@ struct CLI {
     private final class Collected: @unchecked Sendable {
         var data = Data()
         var timedOut = false
+        var exited = false
     }
 
     struct CLIError: Error, CustomStringConvertible {
