@@ -71,7 +71,7 @@ public struct MarkdownReport: Sendable {
         appendAttention(&out)
         write(out)
         out = []
-        appendEvidence(to: output, write: write)
+        appendEvidence(to: output)
         appendWaivers(&out)
         appendDueSoon(&out)
         appendOthers(&out)
@@ -218,10 +218,10 @@ public struct MarkdownReport: Sendable {
         out.append("")
     }
 
-    private func appendEvidence(to output: ReportOutput, write: ([String], Bool) -> Void) {
+    private func appendEvidence(to output: ReportOutput) {
         let withEvidence = state.items.filter { !$0.evidence.isEmpty }
-        guard !withEvidence.isEmpty else { return write(["## Evidence", "", "No evidence recorded.", ""], false) }
-        write(["## Evidence", ""], false)
+        guard !withEvidence.isEmpty else { return output.write(Array("## Evidence\n\nNo evidence recorded.\n\n".utf8)) }
+        output.write(Array("## Evidence\n\n".utf8))
         let report = self, chunk = 8
         output.writeOrdered((withEvidence.count + chunk - 1) / chunk) { run in
             var bytes: [UInt8] = []
