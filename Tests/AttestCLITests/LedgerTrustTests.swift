@@ -170,7 +170,16 @@ import Testing
         #expect(since.status == 3 && since.stdout.contains("Mallory <mallory@example.com>") && since.stdout.contains("modifies \(record)"),
                 "\(since.stdout)\(since.stderr)")
         let unknown = try cli.run(["verify", "--since", "no-such-branch"])
-        #expect(unknown.status == 2 && (unknown.stdout + unknown.stderr).contains("no such commit"), "\(unknown.stdout)\(unknown.stderr)")
+        #expect(unknown.status == 2 && unknown.stderr.contains("no such commit") && unknown.stdout.isEmpty,
+                "said before anything is verified, not as a file that could not be read: \(unknown.stdout)\(unknown.stderr)")
+    }
+
+    /// `--since` outside a repository is said at once, as what it is.
+    @Test func sinceOutsideGitIsSaidFirst() throws {
+        let cli = try CLI.withDefaultChecklist()
+        let result = try cli.run(["verify", "--since", "HEAD~1"])
+        #expect(result.status == 2 && result.stderr.contains("--since HEAD~1 needs a git repository") && result.stdout.isEmpty,
+                "\(result.stdout)\(result.stderr)")
     }
 
     @Test func aReportAsOfATimeIgnoresLaterSettings() throws {

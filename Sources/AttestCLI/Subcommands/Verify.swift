@@ -39,6 +39,14 @@ struct Verify: ParsableCommand {
     func run() throws {
         let asOf = try time.date()
         let workspace = try location.locate()
+        // A --since that names no commit is said before anything is re-hashed, as what it is (not "a file
+        // could not be read" after the whole run).
+        if let since {
+            guard let git = Git.repository(containing: workspace.root) else {
+                throw InputErrors(messages: ["error: --since \(since) needs a git repository, and \(workspace.root.path) is not in one"])
+            }
+            if let unknown = GitAudit.unknownRevision(git, since) { throw InputErrors(messages: [unknown]) }
+        }
         var audits: [LedgerAudit] = []
         let ticker = Console.progressOnTerminal { done in "re-hashing attachments: \(done)" }
         var progress: (@Sendable (Int, Int) -> Void)?

@@ -99,14 +99,20 @@ public struct GitAudit: Sendable {
         return audit
     }
 
+    /// Why `--since REVISION` names no commit here (with what to do), or nil when it does.
+    public static func unknownRevision(_ git: Git, _ revision: String) -> String? {
+        guard (try? git.run(["rev-parse", "--verify", "--quiet", "\(revision)^{commit}"])) == nil else { return nil }
+        let shallow = (try? git.run(["rev-parse", "--is-shallow-repository"])).map { String(decoding: $0, as: UTF8.self).hasPrefix("true") } ?? false
+        return "error: --since \(revision): no such commit here"
+            + (shallow ? "; this is a shallow clone: fetch the history (git fetch --unshallow, or fetch-depth: 0 in the CI checkout)"
+                       : "; fetch it (git fetch origin) or name a commit, branch or tag")
+    }
+
     /// The history from `revision` to HEAD: every commit may only add records, sources and attachments.
     public static func history(_ git: Git, since revision: String, checklist: String?) -> GitAudit {
         var audit = GitAudit()
-        guard (try? git.run(["rev-parse", "--verify", "--quiet", "\(revision)^{commit}"])) != nil else {
-            let shallow = (try? git.run(["rev-parse", "--is-shallow-repository"])).map { String(decoding: $0, as: UTF8.self).hasPrefix("true") } ?? false
-            audit.inputErrors.append("error: --since \(revision): no such commit here"
-                + (shallow ? "; this is a shallow clone: fetch the history (git fetch --unshallow, or fetch-depth: 0 in the CI checkout)"
-                           : "; fetch it (git fetch origin) or name a commit, branch or tag"))
+        if let unknown = unknownRevision(git, revision) {
+            audit.inputErrors.append(unknown)
             return audit
         }
         if (try? git.run(["merge-base", "--is-ancestor", revision, "HEAD"])) == nil {
