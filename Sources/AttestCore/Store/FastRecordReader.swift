@@ -52,32 +52,32 @@ public struct FastRecordReader {
             case "type": type = reader.string(); return type != nil
             case "id": id = reader.string(); return id != nil
             case "checklist": checklist = reader.string(); return checklist != nil
-            case "item": item = reader.optionalString(); return item != nil || reader.lastWasNull
+            case "item": return reader.nullable(&item) { $0.string() }
             case "recordedAt": recordedAt = reader.date(); return recordedAt != nil
             case "by": by = reader.string(); return by != nil
-            case "note": note = reader.optionalString(); return note != nil || reader.lastWasNull
+            case "note": return reader.nullable(&note) { $0.string() }
             case "links": links = reader.array { $0.string() }; return links != nil
             case "attachments": attachments = reader.array { $0.attachment() }; return attachments != nil
             case "references": references = reader.array { $0.reference() }; return references != nil
             case "effective": effective = reader.date(); return effective != nil
-            case "validUntil": validUntil = reader.optionalDate(); return validUntil != nil || reader.lastWasNull
+            case "validUntil": return reader.nullable(&validUntil) { $0.date() }
             case "target": target = reader.string(); return target != nil
             case "reason": reason = reader.string(); return reason != nil
             case "approvedBy": approvedBy = reader.string(); return approvedBy != nil
             case "until": until = reader.date(); return until != nil
             case "decision": decision = reader.string(); return decision != nil
-            case "comment": comment = reader.optionalString(); return comment != nil || reader.lastWasNull
+            case "comment": return reader.nullable(&comment) { $0.string() }
             case "sha256": sha256 = reader.string(); return sha256 != nil
             case "source": source = reader.sourceMatrix(); return source != nil
             case "customerParty": customerParty = reader.string(); return customerParty != nil
-            case "provider": provider = reader.optionalString(); return provider != nil || reader.lastWasNull
+            case "provider": return reader.nullable(&provider) { $0.string() }
             case "parties": parties = reader.array { $0.string() }; return parties != nil
             case "prefix": prefix = reader.string(); return prefix != nil
             case "added": added = reader.array { $0.string() }; return added != nil
             case "removed": removed = reader.array { $0.string() }; return removed != nil
             case "changed": changed = reader.array { $0.string() }; return changed != nil
             case "items": items = reader.checklistItems(); return items != nil
-            case "title": title = reader.optionalString(); return title != nil || reader.lastWasNull
+            case "title": return reader.nullable(&title) { $0.string() }
             case "follows": return reader.nullable(&follows) { $0.array { $0.string() } }
             case "readerVersion": return reader.nullable(&readerVersion) { $0.integer() }
             case "options": return reader.nullable(&options) { $0.importOptions() }
@@ -137,7 +137,7 @@ public struct FastRecordReader {
             case "size": size = reader.integer(); return size != nil
             case "mediaType": mediaType = reader.string(); return mediaType != nil
             case "sha256": sha256 = reader.string(); return sha256 != nil
-            case "extensionMediaType": extensionMediaType = reader.optionalString(); return extensionMediaType != nil || reader.lastWasNull
+            case "extensionMediaType": return reader.nullable(&extensionMediaType) { $0.string() }
             default: return reader.skipValue()
             }
         }
@@ -152,8 +152,8 @@ public struct FastRecordReader {
             case "file": file = reader.string(); return file != nil
             case "importedFrom": importedFrom = reader.string(); return importedFrom != nil
             case "sha256": sha256 = reader.string(); return sha256 != nil
-            case "version": version = reader.optionalString(); return version != nil || reader.lastWasNull
-            case "url": url = reader.optionalString(); return url != nil || reader.lastWasNull
+            case "version": return reader.nullable(&version) { $0.string() }
+            case "url": return reader.nullable(&url) { $0.string() }
             default: return reader.skipValue()
             }
         }
@@ -165,9 +165,9 @@ public struct FastRecordReader {
         var party: String?, provider: String?, taskColumn: String?
         let complete = object { key, reader in
             switch key {
-            case "party": party = reader.optionalString(); return party != nil || reader.lastWasNull
-            case "provider": provider = reader.optionalString(); return provider != nil || reader.lastWasNull
-            case "taskColumn": taskColumn = reader.optionalString(); return taskColumn != nil || reader.lastWasNull
+            case "party": return reader.nullable(&party) { $0.string() }
+            case "provider": return reader.nullable(&provider) { $0.string() }
+            case "taskColumn": return reader.nullable(&taskColumn) { $0.string() }
             default: return reader.skipValue()
             }
         }
@@ -190,18 +190,15 @@ public struct FastRecordReader {
             case "kind": kind = reader.string().flatMap(ItemKind.init(rawValue:)); return kind != nil
             case "reviewInterval":
                 // As `Interval`'s decoding: only the form attest writes.
-                let text = reader.optionalString()
-                if let text {
-                    guard let value = Interval(text), value.description == text else { return false }
-                    reviewInterval = value
+                return reader.nullable(&reviewInterval) { reader in
+                    reader.string().flatMap { text in Interval(text).flatMap { $0.description == text ? $0 : nil } }
                 }
-                return text != nil || reader.lastWasNull
             case "notes": notes = reader.array { $0.string() }; return notes != nil
             case "retired": retired = reader.boolean(); return retired != nil
             case "lettersChangedAt": lettersChangedAt = reader.date(); return lettersChangedAt != nil
             case "sourceLine": return reader.nullable(&sourceLine) { $0.integer() }
             case "singleColumn": return reader.nullable(&singleColumn) { $0.boolean() }
-            case "inherits": inherits = reader.optionalString(); return inherits != nil || reader.lastWasNull
+            case "inherits": return reader.nullable(&inherits) { $0.string() }
             default: return reader.skipValue()
             }
         }
@@ -332,8 +329,6 @@ public struct FastRecordReader {
 
     // MARK: JSON
 
-    /// Set by the `optional…` readers: the value was `null`.
-    private var lastWasNull = false
     /// How many arrays and objects are open.
     private var depth = 0
 
@@ -397,16 +392,6 @@ public struct FastRecordReader {
         for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] { return false }
         index += count
         return true
-    }
-
-    private mutating func optionalString() -> String? {
-        lastWasNull = literal("null")
-        return lastWasNull ? nil : string()
-    }
-
-    private mutating func optionalDate() -> Date? {
-        lastWasNull = literal("null")
-        return lastWasNull ? nil : date()
     }
 
     /// The last date read: an import record's items mostly share the instant of the import.
