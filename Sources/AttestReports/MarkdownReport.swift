@@ -239,7 +239,7 @@ public struct MarkdownReport: Sendable {
         out += "### \(item.item.id): \(text(item.item.task))\n\n".utf8
         for evidence in item.evidence {
             let record = evidence.record
-            out += "- `".utf8; out += record.id.utf8; out += "` recorded ".utf8; Self.append(record.recordedAt, to: &out)
+            out += "- `".utf8; out += record.id.utf8; out += "` recorded ".utf8; Timestamp.append(record.recordedAt, to: &out)
             out += " by ".utf8; out += text(record.by).utf8; out += ", effective ".utf8
             out += Timestamp.human(evidence.evidence.effective).utf8
             if let until = evidence.validUntil { out += ", valid through ".utf8; out += Timestamp.through(until).utf8 }
@@ -270,12 +270,6 @@ public struct MarkdownReport: Sendable {
         out.append(0x0A)
     }
 
-    /// `Timestamp.format(date)`, written into `out` without a string in between.
-    private static func append(_ date: Date, to out: inout [UInt8]) {
-        let start = out.count
-        out += repeatElement(0, count: 24)
-        out.withUnsafeMutableBufferPointer { Timestamp.write(date, into: $0.baseAddress! + start) }
-    }
 
     /// Waivers and not-applicable marks in force, and those that count once their approver co-signs them,
     /// each with who signed it and its approvals.

@@ -70,7 +70,7 @@ public struct OSCALReport: Sendable {
                     json.member("last-modified", asOf)
                     json.member("oscal-version", Self.oscalVersion)
                     json.key("props")
-                    report.props(report.headerFacts(["generator", "digest"]) + [("checklist", id)], into: &json)
+                    Self.props(report.headerFacts(["generator", "digest"]) + [("checklist", id)], into: &json)
                     json.member("published", asOf)
                     json.member("remarks", "Written by attest from the records of checklist \(id). \(report.state.verdict.line).")
                     json.member("title", "Assessment results: \(report.state.checklist.title) (\(id)) as of \(asOf)")
@@ -102,7 +102,7 @@ public struct OSCALReport: Sendable {
                             })
                         }
                         json.key("props")
-                        report.props(report.headerFacts(["period", "policy", "digest"]) + [("verdict", report.state.verdict.word.lowercased())]
+                        Self.props(report.headerFacts(["period", "policy", "digest"]) + [("verdict", report.state.verdict.word.lowercased())]
                             + (integrity.isEmpty ? [] : [("integrity-failures", String(integrity.count))]), into: &json)
                         json.member("reviewed-controls", object: { json in
                             json.member("control-selections", array: { json in
@@ -140,7 +140,7 @@ public struct OSCALReport: Sendable {
             json.member("description", problem)
             json.member("methods", array: { json in json.string("TEST") })
             json.key("props")
-            props([("integrity-failure", problem)], into: &json)
+            Self.props([("integrity-failure", problem)], into: &json)
             json.member("remarks", "Found by the checks attest report runs before writing (attest verify --checklist \(id) names every failure).")
             json.member("title", "Integrity failure \(number) of \(state.integrityProblems.count)")
             json.member("types", array: { json in json.string("finding") })
@@ -249,7 +249,7 @@ public struct OSCALReport: Sendable {
             if let deadline { json.member("deadline", deadline) }
             json.member("description", "\(item.item.id): \(item.item.task)")
             json.key("props")
-            props([("item", item.item.id), ("record-id", record.id), ("approved-by", approver), ("recorded-by", record.by),
+            Self.props([("item", item.item.id), ("record-id", record.id), ("approved-by", approver), ("recorded-by", record.by),
                    ("signature", signature(record))] + (until.map { [("until", Timestamp.format($0))] } ?? []), into: &json)
             json.member("risk-log", object: { json in
                 json.member("entries", array: { json in
@@ -328,10 +328,6 @@ public struct OSCALReport: Sendable {
     }
 
     /// attest's props, in its namespace; values folded onto one line (OSCAL strings have no line breaks).
-    private func props(_ pairs: [(String, String)], into json: inout PrettyJSON) {
-        Self.props(pairs, into: &json)
-    }
-
     fileprivate static func props(_ pairs: [(String, String)], into json: inout PrettyJSON) {
         json.array { json in
             for (name, value) in pairs { json.prop(name, value) }

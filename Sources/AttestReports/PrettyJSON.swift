@@ -49,7 +49,7 @@ struct PrettyJSON {
         if !lastKeys.isEmpty { lastKeys[lastKeys.count - 1] = key }
         #endif
         bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        Self.append(name, to: &bytes)
         bytes.append(UInt8(ascii: "\""))
         bytes.append(UInt8(ascii: ":"))
         bytes.append(0x20)
@@ -76,7 +76,7 @@ struct PrettyJSON {
 
     /// A piece that needs no escaping.
     mutating func text(_ piece: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: piece.utf8Start, count: piece.utf8CodeUnitCount))
+        Self.append(piece, to: &bytes)
     }
 
     mutating func text(_ number: Int) {
@@ -84,11 +84,7 @@ struct PrettyJSON {
     }
 
     /// An instant as records store it (`Timestamp.format`).
-    mutating func text(_ date: Date) {
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: 24))
-        bytes.withUnsafeMutableBufferPointer { Timestamp.write(date, into: $0.baseAddress! + start) }
-    }
+    mutating func text(_ date: Date) { Timestamp.append(date, to: &bytes) }
 
     mutating func member(_ name: StaticString, _ value: String) {
         key(name)
@@ -103,12 +99,8 @@ struct PrettyJSON {
 
     /// A prop whose value is an instant (`Timestamp.format`).
     mutating func prop(_ name: StaticString, _ value: Date) {
-        prop(name: { $0.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)) },
-             value: { bytes in
-                 let start = bytes.count
-                 bytes.append(contentsOf: repeatElement(0, count: 24))
-                 bytes.withUnsafeMutableBufferPointer { Timestamp.write(value, into: $0.baseAddress! + start) }
-             })
+        prop(name: { Self.append(name, to: &$0) },
+             value: { Timestamp.append(value, to: &$0) })
     }
 
     /// What `object` with the members name, ns and value writes, without its bookkeeping: a report has a

@@ -155,8 +155,15 @@ public enum Timestamp {
         }
     }
 
-    /// `format`'s 24 bytes, written at `out` (reports write 10^5 of them).
-    public static func write(_ date: Date, into out: UnsafeMutablePointer<UInt8>) {
+    /// `format(date)`'s 24 bytes appended to `bytes`, without a string in between (reports write 10^5 of them).
+    public static func append(_ date: Date, to bytes: inout [UInt8]) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: 24))
+        bytes.withUnsafeMutableBufferPointer { write(date, into: $0.baseAddress! + start) }
+    }
+
+    /// `format`'s 24 bytes, written at `out`.
+    private static func write(_ date: Date, into out: UnsafeMutablePointer<UInt8>) {
         let lowest = Int64(epochSeconds(1, 1, 1)) * 1000
         let highest = Int64(epochSeconds(10_000, 1, 1)) * 1000 - 1
         let scaled = (date.timeIntervalSince1970 * 1000).rounded(.toNearestOrAwayFromZero)
