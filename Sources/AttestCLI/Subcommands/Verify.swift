@@ -41,12 +41,7 @@ struct Verify: ParsableCommand {
         let workspace = try location.locate()
         // A --since that names no commit is said before anything is re-hashed, as what it is (not "a file
         // could not be read" after the whole run).
-        if let since {
-            guard let git = Git.repository(containing: workspace.root) else {
-                throw InputErrors(messages: ["error: --since \(since) needs a git repository, and \(workspace.root.path) is not in one"])
-            }
-            if let unknown = GitAudit.unknownRevision(git, since) { throw InputErrors(messages: [unknown]) }
-        }
+        if let since, let refusal = LedgerAudit.sinceRefusal(workspace, since: since) { throw InputErrors(messages: [refusal]) }
         var audits: [LedgerAudit] = []
         let ticker = Console.progressOnTerminal { done in "re-hashing attachments: \(done)" }
         var progress: (@Sendable (Int, Int) -> Void)?

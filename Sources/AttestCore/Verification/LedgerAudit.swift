@@ -73,7 +73,7 @@ public struct LedgerAudit: Sendable, Encodable {
                 return (skipped, false)
             }
             skipped.notes.append("not a git repository (or git is missing): committed records, sources and attachments were not compared with history")
-            if let since { skipped.inputErrors.append("error: --since \(since) needs a git repository, and \(workspace.root.path) is not in one") }
+            if let since, let refusal = sinceRefusal(workspace, since: since) { skipped.inputErrors.append(refusal) }
             return (skipped, false)
         }
         var audit = GitAudit.workingTree(git, checklist: checklist)
@@ -85,6 +85,16 @@ public struct LedgerAudit: Sendable, Encodable {
             audit.notes += history.notes
         }
         return (audit, true)
+    }
+
+    /// Why `--since REVISION` cannot be checked in `workspace` (no repository, or no such commit there), with
+    /// what to do; nil when it can.
+    public static func sinceRefusal(_ workspace: Workspace, since: String) -> String? {
+        guard let git = Git.repository(containing: workspace.root) else {
+            return "error: --since \(since) needs a git repository, and \(workspace.root.path) is not in one: "
+                + "run verify without --since, or in a clone of the workspace's repository"
+        }
+        return GitAudit.unknownRevision(git, since)
     }
 
     /// Adds a workspace's git findings to this audit.
