@@ -22,6 +22,18 @@ import Testing
         }
     }
 
+    /// `signers list --help` (and `help signers list`) is the nested command's own help, with its options,
+    /// not the parent's; its examples once.
+    @Test func aNestedSubcommandsHelpIsItsOwn() throws {
+        let cli = try CLI()
+        for arguments in [["signers", "list", "--help"], ["help", "signers", "list"]] {
+            let help = try cli.run(arguments)
+            #expect(help.status == 0 && help.stdout.contains("USAGE: attest signers list") && help.stdout.contains("--format <format>"),
+                    "\(arguments): \(help.stdout)")
+            #expect(help.stdout.components(separatedBy: "attest signers list --format json").count == 2, "examples once: \(help.stdout)")
+        }
+    }
+
     @Test func importHelpDoesNotCallTheChecklistOptional() throws {
         let help = try CLI().run(["import", "--help"])
         let line = try #require(help.stdout.split(separator: "\n").first { $0.contains("--checklist <ID>") && $0.hasPrefix("  --") })

@@ -29,10 +29,6 @@ struct AddSigner: ParsableCommand {
             as it is. Refused when EMAIL is already listed with that key, or when allowed_signers has a \
             malformed line. Accepted keys: ssh-ed25519, ecdsa-sha2-nistp256/384/521, ssh-rsa, \
             sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com.
-
-            Examples:
-              attest signers add alice@example.com ~/.ssh/id_ed25519.pub
-              attest signers add ciso@example.com keys/ciso.pub && git add allowed_signers && git commit -m "ciso may sign"
             """)
 
     @Argument(help: ArgumentHelp("The signer's principal: the email address that appears as \"by\" in their records.", valueName: "EMAIL"))
@@ -58,12 +54,7 @@ struct AddSigner: ParsableCommand {
 struct ListSigners: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "Show who may sign: principals, key type, fingerprint, namespaces and validity.",
-        discussion: """
-            Examples:
-              attest signers list
-              attest signers list --format json
-            """)
+        abstract: "Show who may sign: principals, key type, fingerprint, namespaces and validity.")
 
     @Option(help: ArgumentHelp("The workspace folder (default: found from the current directory upwards).", valueName: "DIR"))
     var workspace: String?

@@ -87,6 +87,7 @@ enum HelpExamples {
         ],
         "signers": [
             "attest signers add alice@example.com ~/.ssh/id_ed25519.pub",
+            "attest signers add ciso@example.com keys/ciso.pub && git add allowed_signers && git commit -m \"ciso may sign\"",
             "attest signers list",
             "attest signers list --format json",
         ],
@@ -116,16 +117,29 @@ enum CommandLineIntent {
         guard let first = arguments.first else { return .parse }
         if first == "help" {
             guard arguments.count > 1 else { return .parse }
-            if let index = names.firstIndex(of: arguments[1]) { return .help(subcommands[index], name: names[index]) }
+            if let index = names.firstIndex(of: arguments[1]) {
+                return .help(nested(subcommands[index], arguments.dropFirst(2)).command, name: names[index])
+            }
             return .unknownSubcommand(typed: arguments[1], suggestion: Suggestion.nearest(to: arguments[1], in: names))
         }
         if first.hasPrefix("-") { return .parse }
         guard let index = names.firstIndex(of: first) else {
             return .unknownSubcommand(typed: first, suggestion: Suggestion.nearest(to: first, in: names))
         }
-        let rest = arguments.dropFirst().prefix { $0 != "--" }
-        if rest.contains("--help") || rest.contains("-h") { return .help(subcommands[index], name: names[index]) }
+        let (command, rest) = nested(subcommands[index], arguments.dropFirst().prefix { $0 != "--" })
+        if rest.contains("--help") || rest.contains("-h") { return .help(command, name: names[index]) }
         return .parse
+    }
+
+    /// The innermost subcommand the leading words name (`signers list`), and the arguments after them.
+    private static func nested(_ command: any ParsableCommand.Type, _ arguments: ArraySlice<String>)
+        -> (command: any ParsableCommand.Type, rest: ArraySlice<String>) {
+        var command = command, rest = arguments
+        while let word = rest.first, let inner = command.configuration.subcommands.first(where: { $0._commandName == word }) {
+            command = inner
+            rest = rest.dropFirst()
+        }
+        return (command, rest)
     }
 }
 
