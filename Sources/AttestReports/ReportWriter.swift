@@ -135,7 +135,12 @@ public enum ReportWriter {
         defer { for case let backup? in backups.map(\.backup) { unlink(backup.path) } }
         for (index, file) in files.enumerated() {
             guard let temporary = file.temporary else {
-                // A signature to remove: moved aside in its own folder until every rename succeeded.
+                // A signature to remove: moved aside in its own folder until every rename succeeded. Only a
+                // file (or a link) is a signature; anything else there is not attest's to move.
+                if let kind = SafeFile.kind(of: file.target.path), kind != .regular, kind != .symbolicLink {
+                    restore(backups)
+                    throw ReportError.writeFailed(path: file.display, detail: "\(kind.rawValue) is where the report's signature belongs; remove it")
+                }
                 let aside = file.target.deletingLastPathComponent().appendingPathComponent(".\(file.target.lastPathComponent).\(stamp).old")
                 if rename(file.target.path, aside.path) != 0 {
                     let code = errno

@@ -68,19 +68,18 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() == Self.names, "no copy or backup is left beside them")
     }
 
-    /// What a report killed mid-write left in `.attest/tmp` (up to three partial files) goes with the next
-    /// report once it is an hour old; a younger one may belong to a report still running, and stays.
-    @Test func theNextReportRemovesWhatAKilledOneLeft() throws {
+    /// A folder where a report's signature belongs is not moved aside and left: the report stops, naming it,
+    /// and changes nothing.
+    @Test func aFolderWhereASignatureBelongsIsRefused() throws {
         let cli = try CLI.withDefaultChecklist()
-        let temporary = cli.workspace.appendingPathComponent(".attest/tmp")
-        try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
-        let old = temporary.appendingPathComponent("report-1-2-adobe-commerce-cloud-service.oscal-ar.json")
-        let young = temporary.appendingPathComponent("report-3-4-adobe-commerce-cloud-service.md")
-        try Data("partial".utf8).write(to: old)
-        try Data("partial".utf8).write(to: young)
-        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-7200)], ofItemAtPath: old.path)
         try cli.run(["report"]).expectSuccess()
-        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path) == [young.lastPathComponent])
+        let reports = cli.workspace.appendingPathComponent("Reports")
+        try FileManager.default.createDirectory(at: reports.appendingPathComponent("adobe-commerce-cloud-service.md.sig"), withIntermediateDirectories: true)
+        try Data("mine".utf8).write(to: reports.appendingPathComponent("adobe-commerce-cloud-service.md.sig/inside"))
+        let before = try FileManager.default.contentsOfDirectory(atPath: reports.path).sorted()
+        let result = try cli.run(["report"])
+        #expect(result.status == 2 && result.stderr.contains("a directory is where the report's signature belongs; remove it"), "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: reports.path).sorted() == before)
     }
 
     @Test func onlyWritesOneKindAndEveryFileCarriesTheDigest() throws {

@@ -16,6 +16,31 @@ import Testing
         return try Ledger.load(store)
     }
 
+    /// What a killed writer left in `.attest/tmp` goes once its status last changed long enough ago; a report's
+    /// backup (a hard link made just now to an old file) stays; and a `.attest/tmp` that is a link is never
+    /// cleaned, whatever it leads to (an adversary emptied a folder outside the workspace so).
+    @Test func staleTemporaryFilesGoAndNothingElse() throws {
+        let directory = try TemporaryDirectory(), elsewhere = try TemporaryDirectory()
+        try Workspace.initialize(at: directory.url)
+        let workspace = Workspace(root: directory.url)
+        let temporary = try workspace.temporaryDirectoryCreated()
+        try directory.write(".attest/tmp/report-1-2-x.md", "partial")
+        try directory.write("Reports/x.md", "an old report")
+        try elsewhere.write("precious.txt", "not attest's")
+        sleep(2)
+        try directory.write(".attest/tmp/report-3-4-x.md", "still being written")
+        #expect(link(directory.url.appendingPathComponent("Reports/x.md").path, temporary.appendingPathComponent("old-3-4-0").path) == 0)
+        workspace.removeStaleTemporaryFiles(olderThan: 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path).sorted() == ["old-3-4-0", "report-3-4-x.md"])
+
+        try FileManager.default.removeItem(at: temporary)
+        try FileManager.default.createSymbolicLink(at: temporary, withDestinationURL: elsewhere.url)
+        workspace.removeStaleTemporaryFiles(olderThan: 1)
+        #expect(FileManager.default.fileExists(atPath: elsewhere.url.appendingPathComponent("precious.txt").path))
+        #expect(throws: (any Error).self) { try workspace.temporaryDirectoryCreated() }
+        #expect(FileManager.default.fileExists(atPath: elsewhere.url.appendingPathComponent("precious.txt").path))
+    }
+
     @Test func recordsRoundTripAndAreNeverOverwritten() throws {
         let directory = try TemporaryDirectory()
         let ledger = try Self.workspace(in: directory)

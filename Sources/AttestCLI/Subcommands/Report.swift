@@ -63,7 +63,6 @@ struct Report: ParsableCommand {
                 try signer.sign(bytes, as: principal, at: Date(), namespace: RecordSignature.reportNamespace, workspace: workspace)
             }
         }
-        workspace.removeStaleTemporaryFiles()  // what a report killed an hour ago or more left behind
         let written = try ReportWriter.write(states, to: directory, displayDirectory: display, kinds: kinds,
                                              window: dueWithin.flatMap(Interval.init), generator: generator, signing: reportSigning,
                                              temporaryDirectory: try workspace.temporaryDirectoryCreated())
