@@ -34,16 +34,17 @@ public struct Workspace: Sendable {
 
     /// Removes temporary files older than an hour: no write takes that long, so their writer was killed.
     /// Only in a real `.attest/tmp` (a link there, or at `.attest`, could lead anywhere: then nothing is
-    /// touched, and the writing command refuses the link), only files and links (never followed), and aged
-    /// by their status-change time: a report's backup of an old file is a hard link made seconds ago, whose
-    /// modification time is the old file's.
+    /// touched, and the writing command refuses the link), only files and links (never followed). A file
+    /// with another link (a report's backup of an old report, made seconds ago but with the old file's
+    /// modification time) goes only once its status, which the linking changed, is that old too.
     public func removeStaleTemporaryFiles(olderThan age: TimeInterval = 3600) {
         guard SafeFile.kind(of: cacheDirectory.path) == .directory, SafeFile.kind(of: temporaryDirectory.path) == .directory else { return }
         let limit = Int(Date().addingTimeInterval(-age).timeIntervalSince1970)
         for name in (try? FileManager.default.contentsOfDirectory(atPath: temporaryDirectory.path)) ?? [] {
             let path = temporaryDirectory.path + "/" + name
             var info = stat()
-            guard lstat(path, &info) == 0, [S_IFREG, S_IFLNK].contains(info.st_mode & S_IFMT), Int(info.st_ctim.tv_sec) < limit else { continue }
+            guard lstat(path, &info) == 0, [S_IFREG, S_IFLNK].contains(info.st_mode & S_IFMT), Int(info.st_mtim.tv_sec) < limit,
+                  info.st_nlink <= 1 || Int(info.st_ctim.tv_sec) < limit else { continue }
             unlink(path)
         }
     }
