@@ -47,7 +47,7 @@ public struct ReportGenerator: Codable, Hashable, Sendable {
     /// Asks git about the workspace; `reportDirectory` is where the report goes (untracked files there
     /// do not make the tree unclean).
     public static func inspect(_ workspace: Workspace, reportDirectory: URL) -> ReportGenerator {
-        guard let git = Git.repository(containing: workspace.root) else { return ReportGenerator(commit: nil, clean: nil) }
+        guard let git = workspace.git.repository else { return ReportGenerator(commit: nil, clean: nil) }
         return ReportGenerator(commit: git.headCommit(), clean: git.isClean(allowingUntrackedUnder: [
             "Reports/", ".attest/", Self.relativeFolder(reportDirectory, in: workspace),
         ].compactMap { $0 }))

@@ -109,27 +109,20 @@ public struct SSHKeygenSigner: Sendable {
     /// Runs the program and collects its standard error. Without a terminal, standard input is /dev/null and
     /// askpass helpers are off, so that a passphrase prompt fails at once instead of hanging.
     static func run(_ program: String, _ arguments: [String], environment extra: [String: String]) throws -> (status: Int32, standardError: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
         var environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
-        if !hasTerminal {
-            process.standardInput = FileHandle.nullDevice
+        let terminal = hasTerminal
+        if !terminal {
             environment["SSH_ASKPASS_REQUIRE"] = "never"
             environment.removeValue(forKey: "SSH_ASKPASS")
             environment.removeValue(forKey: "DISPLAY")
         }
-        process.environment = environment
+        let outcome: Subprocess.Outcome
         do {
-            try process.run()
+            outcome = try Subprocess.run(program, arguments, environment: environment, input: terminal ? .inherited : .nullDevice,
+                                         captureOutput: false)
         } catch {
             throw SigningError.sshKeygenMissing
         }
-        let data = errors.fileHandleForReading.readAllRetryingInterrupts()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data.prefix(64 * 1024), as: UTF8.self))
+        return (outcome.status, String(decoding: outcome.errors.prefix(64 * 1024), as: UTF8.self))
     }
 }

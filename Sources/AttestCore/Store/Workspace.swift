@@ -11,6 +11,19 @@ public struct Workspace: Sendable {
 
     public init(root: URL) { self.root = root.standardizedFileURL }
 
+    /// What git says of the workspace, asked once for this value and its copies: one launch of git serves a
+    /// command's ledger checks and its report's generator block.
+    public var git: Git.Lookup {
+        gitLookup.withLock { known in
+            if let known { return known }
+            let lookup = Git.lookup(root)
+            known = lookup
+            return lookup
+        }
+    }
+
+    private let gitLookup = Locked<Git.Lookup?>(nil)
+
     public var checklistsDirectory: URL { root.appendingPathComponent("Checklists") }
     public var reportsDirectory: URL { root.appendingPathComponent("Reports") }
     /// Caches and locks: never evidence, ignored by git.

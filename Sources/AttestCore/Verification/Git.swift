@@ -9,25 +9,39 @@ public struct Git: Sendable {
     /// `--show-prefix` prints it: porcelain output names paths from the top level.
     public let prefix: String
 
-    /// The repository containing `directory`, or nil when git is missing or `directory` is not in a work tree.
-    public static func repository(containing directory: URL) -> Git? {
-        guard let output = try? run(["rev-parse", "--is-inside-work-tree", "--show-prefix"], in: directory) else { return nil }
-        let lines = String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.first == "true" else { return nil }
-        return Git(directory: directory, prefix: lines.count > 1 ? String(lines[1]) : "")
+    /// What git says of a directory, from one launch of git.
+    public enum Lookup: Sendable {
+        /// The work tree of a repository holds it.
+        case repository(Git)
+        /// No repository holds it, or git is missing.
+        case none
+        /// A repository holds it that git refuses to read (another user owns it: git's "dubious ownership",
+        /// common in CI containers); why, and what to do.
+        case refused(String)
+
+        public var repository: Git? {
+            if case .repository(let git) = self { return git }
+            return nil
+        }
+
+        public var refusal: String? {
+            if case .refused(let reason) = self { return reason }
+            return nil
+        }
     }
 
-    /// Why git cannot be used in `directory` when it is inside a repository that git refuses to read (a
-    /// repository owned by another user: git's "dubious ownership", common in CI containers); nil otherwise.
-    public static func refusal(in directory: URL) -> String? {
+    /// Asks git whether `directory` lies in a repository's work tree. `Workspace.git` asks once per workspace.
+    public static func lookup(_ directory: URL) -> Lookup {
         do {
-            _ = try run(["rev-parse", "--is-inside-work-tree"], in: directory)
-            return nil
+            let output = try run(["rev-parse", "--is-inside-work-tree", "--show-prefix"], in: directory)
+            let lines = String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            guard lines.first == "true" else { return .none }
+            return .repository(Git(directory: directory, prefix: lines.count > 1 ? String(lines[1]) : ""))
         } catch let error as GitError where error.message.contains("dubious ownership") {
-            return "git refuses this repository because another user owns it (\"dubious ownership\"); allow it with "
-                + "git config --global --add safe.directory '\(directory.path)' (in CI: the checkout's folder)"
+            return .refused("git refuses this repository because another user owns it (\"dubious ownership\"); allow it with "
+                + "git config --global --add safe.directory '\(directory.path)' (in CI: the checkout's folder)")
         } catch {
-            return nil
+            return .none
         }
     }
 
@@ -60,40 +74,20 @@ public struct Git: Sendable {
     }
 
     static func run(_ arguments: [String], in directory: URL) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-c", "core.quotepath=off"] + arguments
-        process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
         environment["GIT_OPTIONAL_LOCKS"] = "0"  // reading commands never take git's index lock
         environment["LC_ALL"] = "C"
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
+        let outcome: Subprocess.Outcome
         do {
-            try process.run()
+            outcome = try Subprocess.run("git", ["-C", directory.path, "-c", "core.quotepath=off"] + arguments, environment: environment)
         } catch {
-            throw GitError(arguments: arguments, status: -1, message: "git could not be run: \(error.localizedDescription)")
+            throw GitError(arguments: arguments, status: -1, message: "git could not be run: \(error)")
         }
-        // Drain stderr beside stdout so that neither pipe fills and stalls git.
-        let errorText = Locked(Data())
-        let drained = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            let data = errors.fileHandleForReading.readAllRetryingInterrupts()
-            errorText.withLock { $0 = data }
-            drained.signal()
+        guard outcome.status == 0 else {
+            let message = String(decoding: outcome.errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw GitError(arguments: arguments, status: outcome.status, message: message)
         }
-        let data = output.fileHandleForReading.readAllRetryingInterrupts()
-        process.waitUntilExit()
-        drained.wait()
-        guard process.terminationStatus == 0 else {
-            let message = String(decoding: errorText.withLock { $0 }, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw GitError(arguments: arguments, status: process.terminationStatus, message: message)
-        }
-        return data
+        return outcome.output
     }
 }
 

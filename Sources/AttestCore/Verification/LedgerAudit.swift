@@ -65,9 +65,10 @@ public struct LedgerAudit: Sendable, Encodable {
     /// can no longer be read: the working tree against HEAD, and with `since` the history from that revision.
     /// Outside git, a note says that they were skipped.
     public static func git(_ workspace: Workspace, checklist: String?, since: String? = nil) -> (audit: GitAudit, checked: Bool) {
-        guard let git = Git.repository(containing: workspace.root) else {
+        let lookup = workspace.git
+        guard let git = lookup.repository else {
             var skipped = GitAudit()
-            if let refusal = Git.refusal(in: workspace.root) {
+            if let refusal = lookup.refusal {
                 // A repository git will not read is not "no repository": the trail's history cannot be checked.
                 skipped.inputErrors.append("error: \(refusal)")
                 return (skipped, false)
@@ -90,7 +91,7 @@ public struct LedgerAudit: Sendable, Encodable {
     /// Why `--since REVISION` cannot be checked in `workspace` (no repository, or no such commit there), with
     /// what to do; nil when it can.
     public static func sinceRefusal(_ workspace: Workspace, since: String) -> String? {
-        guard let git = Git.repository(containing: workspace.root) else {
+        guard let git = workspace.git.repository else {
             return "error: --since \(since) needs a git repository, and \(workspace.root.path) is not in one: "
                 + "run verify without --since, or in a clone of the workspace's repository"
         }
@@ -188,7 +189,7 @@ public struct LedgerAudit: Sendable, Encodable {
             audit.inputErrors.append((error as? StoreError)?.errorDescription ?? "\(error)")
         }
 
-        if depth == .verify, let git = Git.repository(containing: store.workspace.root) {
+        if depth == .verify, let git = store.workspace.git.repository {
             audit.notes += GitAudit.lateRecords(git, records: ledger.records)
         }
 

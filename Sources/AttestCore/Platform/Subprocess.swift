@@ -1,0 +1,147 @@
+public import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A program run to its end (`git`, `ssh-keygen`) through `posix_spawn`, its output and error read from
+/// pipes in the calling thread and its exit awaited with `waitpid`.
+///
+/// Not Foundation's `Process`: on Linux its `waitUntilExit()` polls the run loop every 50 ms (each launch of
+/// a program that ends at once took ~60 ms, three of them per `report`), and its `run()` reads every open
+/// descriptor's path first (swift-corelibs-foundation#5472: a crash with over ~1,350 open).
+public enum Subprocess {
+    public struct Outcome: Sendable {
+        /// The exit status, or 128 + the signal that ended it.
+        public var status: Int32
+        /// Its standard output (empty unless captured).
+        public var output: Data
+        /// Its standard error.
+        public var errors: Data
+    }
+
+    /// Where the program's standard input comes from.
+    public enum Input: Sendable {
+        /// `/dev/null`: a prompt fails at once instead of waiting.
+        case nullDevice
+        /// attest's own (a terminal, for a passphrase prompt).
+        case inherited
+    }
+
+    /// Runs `program` (a path, or a name looked up on `PATH`) with `arguments` and exactly the variables of
+    /// `environment`, in attest's working directory (git takes `-C DIR`). Standard output is captured unless
+    /// `captureOutput` is false (then it goes to `/dev/null`); standard error is always captured.
+    /// - Throws: `PosixError` when the program cannot be started (not found, not executable).
+    public static func run(_ program: String, _ arguments: [String], environment: [String: String],
+                           input: Input = .nullDevice, captureOutput: Bool = true) throws -> Outcome {
+        var outputPipe: [Int32] = [-1, -1], errorPipe: [Int32] = [-1, -1]
+        defer { closeAll(outputPipe + errorPipe) }
+        let pid = try spawning.withLock {
+            guard makePipe(&errorPipe), !captureOutput || makePipe(&outputPipe) else { throw PosixError(call: "pipe", code: errno) }
+            let pid = try spawn(program, arguments, environment: environment, input: input, output: outputPipe[1], errors: errorPipe[1])
+            // The program holds the write ends now; closing attest's lets each read end at the program's exit.
+            closeAll([outputPipe[1], errorPipe[1]])
+            outputPipe[1] = -1
+            errorPipe[1] = -1
+            return pid
+        }
+        let (output, errors) = drain(outputPipe[0], errorPipe[0])
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import (they are macros).
+        let signal = status & 0x7f
+        return Outcome(status: signal == 0 ? (status >> 8) & 0xff : 128 + signal, output: output, errors: errors)
+    }
+
+    /// Starts the program with `output` (-1: /dev/null) and `errors` as its standard output and error.
+    private static func spawn(_ program: String, _ arguments: [String], environment: [String: String], input: Input,
+                              output: Int32, errors: Int32) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if input == .nullDevice { posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0) }
+        if output >= 0 {
+            posix_spawn_file_actions_adddup2(&actions, output, 1)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        }
+        posix_spawn_file_actions_adddup2(&actions, errors, 2)
+        // Nothing else attest has open reaches the program, where the C library can say so (glibc 2.34+;
+        // the pipes' own ends are close-on-exec everywhere).
+        if let closeFrom = Self.closeFrom { _ = closeFrom(&actions, 3) }
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // attest ignores SIGXFSZ (a file-size limit fails its writes instead of killing it); ignored signals
+        // are inherited across exec, so the program gets every signal's default back, and an empty mask.
+        var defaults = sigset_t(), mask = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGXFSZ, SIGPIPE, SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGCHLD] { sigaddset(&defaults, signal) }
+        sigemptyset(&mask)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setsigmask(&attributes, &mask)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        let argv = ([program] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in argv + envp { free(pointer) } }
+        var pid: pid_t = 0
+        let code = posix_spawnp(&pid, program, &actions, &attributes, argv, envp)
+        guard code == 0 else { throw PosixError(call: "posix_spawn \(program)", code: code) }
+        return pid
+    }
+
+    /// A pipe whose ends are close-on-exec (made while `spawning` is held).
+    private static func makePipe(_ ends: inout [Int32]) -> Bool {
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { return false }
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        ends = fds
+        return true
+    }
+
+    /// Held from making a program's pipes until it has started and attest's write ends are closed: a program
+    /// another thread starts meanwhile (the importer's identity is looked up beside the reading) must not
+    /// inherit an end and keep this one's reader from its end of file.
+    private static let spawning = NSLock()
+
+    /// `posix_spawn_file_actions_addclosefrom_np`, which Swift's Glibc module does not import; nil where the C
+    /// library lacks it.
+    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private static let closeFrom: CloseFrom? = {
+        #if os(Linux)
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: CloseFrom.self)
+        #else
+        return nil
+        #endif
+    }()
+
+    private static func closeAll(_ descriptors: [Int32]) {
+        for descriptor in descriptors where descriptor >= 0 { close(descriptor) }
+    }
+
+    /// Reads both pipes (-1: none) to their ends, whichever has data, so that neither fills and stalls the program.
+    private static func drain(_ first: Int32, _ second: Int32) -> (Data, Data) {
+        var results = [Data(), Data()]
+        var polled = [first, second].map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while polled.contains(where: { $0.fd >= 0 }) {
+            if poll(&polled, nfds_t(polled.count), -1) < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            for index in polled.indices where polled[index].fd >= 0 && polled[index].revents != 0 {
+                let count = buffer.withUnsafeMutableBytes { Platform.read(polled[index].fd, $0.baseAddress!, $0.count) }
+                if count > 0 {
+                    results[index].append(contentsOf: buffer[..<count])
+                } else if count == 0 || errno != EINTR && errno != EAGAIN {
+                    polled[index].fd = -1  // its end (or an error): poll skips a negative descriptor
+                }
+            }
+        }
+        return (results[0], results[1])
+    }
+}
