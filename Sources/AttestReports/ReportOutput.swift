@@ -12,6 +12,8 @@ final class ReportOutput: @unchecked Sendable {
     let displayPath: String
     private var descriptor: Int32
     private(set) var failure: Int32 = 0
+    /// Bytes written so far, and how many of them the disk has been asked to take (`Platform.startWriteback`).
+    private var bytesWritten = 0, handedToDisk = 0
     /// Everything written, when the output is memory.
     private(set) var memory: [UInt8] = []
 
@@ -55,6 +57,13 @@ final class ReportOutput: @unchecked Sendable {
                 return -1
             }
             offset += written
+        }
+        // A report is hundreds of megabytes at scale: the disk takes it while the rest is rendered, and the
+        // fsync at the end waits for the last few megabytes instead of all of them.
+        bytesWritten += count
+        if bytesWritten - handedToDisk >= 1 << 23 {
+            Platform.startWriteback(descriptor, offset: handedToDisk, length: bytesWritten - handedToDisk)
+            handedToDisk = bytesWritten
         }
         return Int32(clamping: count)
     }

@@ -85,10 +85,10 @@ public enum ReportWriter {
                     jobs.append((kind, state, temporary, display, temporarySignature, RecordSignature.file(for: display)))
                 }
             }
-            // The files are written side by side (the JUnit writer is serial; markdown and OSCAL use every core),
-            // the largest (OSCAL) first.
+            // The files are written side by side, each from a thread of its own (the JUnit writer is serial;
+            // markdown and OSCAL render on every core), the largest (OSCAL) first.
             let order = jobs.indices.sorted { jobs[$0].kind.cost > jobs[$1].kind.cost }, written = jobs
-            let failures = Parallel.map(order.count) { position -> (index: Int, error: ReportError)? in
+            let failures = Parallel.threads(order.count) { position -> (index: Int, error: ReportError)? in
                 let job = written[order[position]]
                 do {
                     switch job.kind {
