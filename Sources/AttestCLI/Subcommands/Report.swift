@@ -42,9 +42,11 @@ struct Report: ParsableCommand {
 
     func run() throws {
         let asOf = try time.date()
-        let audited = try location.audited(asOf: asOf)
-        let workspace = audited[0].ledger.store.workspace
+        let workspace = try location.locate()
         let directory = out.map { URL(fileURLWithPath: $0) } ?? workspace.reportsDirectory
+        // The generator block asks git for the commit and whether the tree is clean, beside the reading.
+        let inspection = Background { ReportGenerator.inspect(workspace, reportDirectory: directory) }
+        let audited = try location.audited(in: workspace, asOf: asOf)
         let display = out ?? "Reports"
         if out == nil, let kind = SafeFile.kind(of: directory.path), kind != .directory {
             throw StoreError.notRegularFile(path: "Reports", kind: "\(kind.rawValue) where the reports folder belongs; remove it")
@@ -53,7 +55,7 @@ struct Report: ParsableCommand {
         var states = audited.map(\.state)
         // Every integrity failure leads the reports (a broken item is also listed as an item).
         for index in states.indices { states[index].integrityProblems = audited[index].integrityProblems }
-        let generator = ReportGenerator.inspect(workspace, reportDirectory: directory)
+        let generator = inspection.value
         var reportSigning: ReportSigning?
         if signing.sign || signing.key != nil {
             let signer = try signing.signer(in: workspace, allowedSigners: audited[0].ledger.signatures.allowedSigners)

@@ -47,22 +47,27 @@ struct WorkspaceOptions: ParsableArguments {
     /// and sources, the item table against its source, the working tree against HEAD), evaluated at `asOf`.
     /// Input errors come back as one error (exit 2) unless there is an integrity failure, which wins (exit 3).
     func audited(asOf: Date) throws -> [AuditedState] {
-        let workspace = try locate()
-        // Git first: a committed file deleted (an import record, say) is an integrity failure even when the
-        // checklist can no longer be read.
-        let git = LedgerAudit.git(workspace, checklist: checklist)
+        try audited(in: locate(), asOf: asOf)
+    }
+
+    func audited(in workspace: Workspace, asOf: Date) throws -> [AuditedState] {
+        // The git checks run beside the reading (at 10^5 records, git's look at the working tree takes about as
+        // long as attest's own reading). Their findings count even when the checklist can no longer be read:
+        // a committed import record deleted is an integrity failure, not an input error.
+        let gitCheck = Background { [checklist] in LedgerAudit.git(workspace, checklist: checklist) }
         var results: [AuditedState] = []
         var loadErrors: [String] = []
         for id in try workspace.resolveChecklists(checklist) {
             do {
                 let ledger = try Ledger.load(workspace.store(for: id), strict: false)
                 var audit = LedgerAudit.run(ledger, asOf: asOf, depth: .gate, deriver: TableDeriver())
-                if results.isEmpty { audit.add(git) }
+                if results.isEmpty { audit.add(gitCheck.value) }
                 results.append(AuditedState(ledger: ledger, audit: audit, state: try ledger.evaluate(asOf: asOf, table: audit.derivedTable)))
             } catch {
                 loadErrors.append((error as? any LocalizedError)?.errorDescription ?? "\(error)")
             }
         }
+        let git = gitCheck.value
         if results.isEmpty && !git.audit.problems.isEmpty { throw IntegrityError(problems: git.audit.problems) }
         let inputErrors = loadErrors + results.flatMap(\.inputErrors)
         if !inputErrors.isEmpty && results.allSatisfy({ $0.integrityProblems.isEmpty }) && git.audit.problems.isEmpty {
