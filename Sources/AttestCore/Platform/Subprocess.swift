@@ -13,7 +13,7 @@ import Darwin
 /// descriptor's path first (swift-corelibs-foundation#5472: a crash with over ~1,350 open).
 public enum Subprocess {
     public struct Outcome: Sendable {
-        /// The exit status, or 128 + the signal that ended it.
+        /// The exit status, 128 + the signal that ended it, or -1 when it could not be learned.
         public var status: Int32
         /// Its standard output (empty unless captured).
         public var output: Data
@@ -47,8 +47,10 @@ public enum Subprocess {
             return pid
         }
         let (output, errors) = drain(outputPipe[0], errorPipe[0])
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        var status: Int32 = 0, reaped: pid_t
+        repeat { reaped = waitpid(pid, &status, 0) } while reaped < 0 && errno == EINTR
+        // An exit that cannot be learned (the child reaped elsewhere) is never taken for success.
+        guard reaped == pid else { return Outcome(status: -1, output: output, errors: errors) }
         // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import (they are macros).
         let signal = status & 0x7f
         return Outcome(status: signal == 0 ? (status >> 8) & 0xff : 128 + signal, output: output, errors: errors)
