@@ -6,7 +6,10 @@
 #   attest tick (reads records/checklist/ only).
 # Then the same workspace is committed to git and the git checks are measured on their own:
 #   gate and verify in the repository, minus the same command outside it.
-# usage: Benchmarks/run.sh [RECORDS=100000] [ITEMS=1000] [ATTACHMENTS=10000]
+# With BASELINE=/path/to/an/older/attest, status, gate and report are also timed side by side with it on the
+# same workspace, alternating (this machine's speed drifts by a fifth within minutes: only an alternating,
+# same-workspace comparison tells builds apart).
+# usage: [BASELINE=ATTEST] Benchmarks/run.sh [RECORDS=100000] [ITEMS=1000] [ATTACHMENTS=10000]
 set -euo pipefail
 records=${1:-100000}; items=${2:-1000}; attachments=${3:-10000}
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -50,6 +53,29 @@ printf '%-36s %8s ms  %6sx floor\n' "attest status (stat cache cold)" "$cold" "$
 printf '%-36s %8s ms  %6sx floor\n' "attest report (JUnit, markdown, OSCAL)" "$report" "$(ratio "$report")"
 printf '%-36s %8s ms  %6sx floor\n' "attest verify (re-hash all)" "$verify" "$(ratio "$verify")"
 printf '%-36s %8s ms  %6sx floor\n' "attest tick (adds one record)" "$tick" "$(ratio "$tick")"
+
+if [ -n "${BASELINE:-}" ]; then
+  # Min and median of 7 alternating runs of each build, in milliseconds.
+  side_by_side() {
+    local runs="" line
+    for _ in 1 2 3 4 5 6 7; do
+      for build in "$BASELINE" "$attest"; do
+        local start end
+        start=$(date +%s%N); "$build" "$@" >/dev/null 2>&1 || true; end=$(date +%s%N)
+        runs+="$build $(( (end - start) / 1000000 ))"$'\n'
+      done
+    done
+    for build in "$BASELINE" "$attest"; do
+      line=$(printf '%s' "$runs" | awk -v b="$build" '$1 == b { print $2 }' | sort -n | awk '{ v[NR] = $1 } END { printf "min %5d  median %5d", v[1], v[int((NR + 1) / 2)] }')
+      printf '  %-34s %s ms\n' "$([ "$build" = "$attest" ] && echo "this build" || echo "baseline")" "$line"
+    done
+  }
+  for command in "status --format json" "gate" "report"; do
+    echo "side by side: attest $command"
+    # shellcheck disable=SC2086
+    side_by_side $command
+  done
+fi
 
 # Signed: every record gets a .sig (Benchmarks/sign.py writes SSHSIG as ssh-keygen does) and allowed_signers.
 if python3 -c 'import cryptography' 2>/dev/null; then
