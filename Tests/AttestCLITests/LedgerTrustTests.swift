@@ -174,6 +174,54 @@ import Testing
                 "said before anything is verified, not as a file that could not be read: \(unknown.stdout)\(unknown.stderr)")
     }
 
+    /// Without git to ask, a workspace inside a repository is not taken for one outside any: its history is
+    /// the trail, so gate, report and verify refuse (exit 2) instead of skipping the checks (a new user's find:
+    /// an edited committed record passed verify in a CI image without git).
+    @Test(.enabled(if: hasGit, "git is not installed"))
+    func aRepositoryWithoutGitToAskIsRefusedNotSkipped() throws {
+        let cli = try Self.committedWorkspace()
+        let noGit = try TemporaryDirectory()  // a PATH without git
+        let empty = noGit.url
+        let before = cli.files()
+        for command in [["verify"], ["gate"], ["report"], ["verify", "--since", "HEAD"]] {
+            let result = try cli.run(command, environment: ["PATH": empty.path])
+            #expect(result.status == 2 && result.stderr.contains("git could not be run") && result.stderr.contains("install git"),
+                    "\(command): exit \(result.status)\n\(result.stdout)\(result.stderr)")
+        }
+        #expect(cli.files() == before, "report wrote nothing")
+        // A git that fails (killed, or out of descriptors, is the same) is refused alike, saying how it failed.
+        try Data("#!/bin/sh\nexit 1\n".utf8).write(to: empty.appendingPathComponent("git"))
+        chmod(empty.appendingPathComponent("git").path, 0o755)
+        let failing = try cli.run(["verify"], environment: ["PATH": empty.path])
+        #expect(failing.status == 2 && failing.stderr.contains("git rev-parse failed (exit 1)"), "\(failing.stdout)\(failing.stderr)")
+        // Outside any repository, the missing git is only a note, as before.
+        try FileManager.default.removeItem(at: cli.workspace.appendingPathComponent(".git"))
+        let outside = try cli.run(["verify"], environment: ["PATH": empty.path])
+        #expect(outside.status == 0 && outside.stdout.contains("not a git repository (or git is missing)"), "\(outside.stdout)\(outside.stderr)")
+    }
+
+    /// A parent that leaves SIGCHLD ignored (some CI agents and supervisors do) would have the system reap git
+    /// before attest learns how it ended: attest takes the default back, and an edited record still fails.
+    @Test(.enabled(if: hasGit, "git is not installed"))
+    func anIgnoredChildSignalDoesNotHideTheHistory() throws {
+        let cli = try Self.committedWorkspace()
+        let url = cli.workspace.appendingPathComponent(Self.importFile)
+        try (Data(contentsOf: url) + Data(" ".utf8)).write(to: url)
+        for command in ["verify", "gate"] {
+            let result = try cli.run(["-c", "trap '' CHLD; exec \"$0\" \(command)", CLI.binary.path], executable: "/bin/sh")
+            #expect(result.status == 3 && (result.stdout + result.stderr).contains(Self.importFile), "\(command): exit \(result.status)\n\(result.stdout)\(result.stderr)")
+        }
+    }
+
+    /// `--since` in a repository without a commit says so, not "fetch it".
+    @Test(.enabled(if: hasGit, "git is not installed"))
+    func sinceInARepositoryWithoutACommitSaysSo() throws {
+        let cli = try CLI.withDefaultChecklist()
+        try Self.git(cli, "init", "-q", "-b", "main")
+        let result = try cli.run(["verify", "--since", "HEAD"])
+        #expect(result.status == 2 && result.stderr.contains("no commit yet") && !result.stderr.contains("fetch"), "\(result.stdout)\(result.stderr)")
+    }
+
     /// `--since` outside a repository is said at once, as what it is.
     @Test func sinceOutsideGitIsSaidFirst() throws {
         let cli = try CLI.withDefaultChecklist()

@@ -27,6 +27,19 @@ struct SubprocessTests {
         #expect(try sh("kill -TERM $$").status == 128 + SIGTERM)
     }
 
+    /// A script without a `#!` line is run by the shell, as execvp runs it (posix_spawn alone refuses it).
+    @Test func aScriptWithoutAnInterpreterLineRuns() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("attest-subprocess-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let script = folder.appendingPathComponent("plain-script")
+        try Data("echo \"ran with $1\"\nexit 3\n".utf8).write(to: script)
+        chmod(script.path, 0o755)
+        let outcome = try Subprocess.run(script.path, ["an argument"], environment: environment)
+        #expect(String(decoding: outcome.output, as: UTF8.self) == "ran with an argument\n")
+        #expect(outcome.status == 3)
+    }
+
     @Test func aMissingProgramThrows() {
         #expect(throws: PosixError.self) {
             try Subprocess.run("attest-no-such-program-\(UUID().uuidString)", [], environment: environment)

@@ -29,7 +29,7 @@ public enum Subprocess {
         case inherited
     }
 
-    /// Runs `program` (a path, or a name looked up on `PATH`) with `arguments` and exactly the variables of
+    /// Runs `program` (a path, or a name looked up on attest's `PATH`) with `arguments` and exactly the variables of
     /// `environment`, in attest's working directory (git takes `-C DIR`). Standard output is captured unless
     /// `captureOutput` is false (then it goes to `/dev/null`); standard error is always captured.
     /// - Throws: `PosixError` when the program cannot be started (not found, not executable).
@@ -89,10 +89,30 @@ public enum Subprocess {
         let argv = ([program] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for pointer in argv + envp { free(pointer) } }
+        guard let path = locate(program) else { throw PosixError(call: "looking for \(program) on PATH", code: ENOENT) }
         var pid: pid_t = 0
-        let code = posix_spawnp(&pid, program, &actions, &attributes, argv, envp)
-        guard code == 0 else { throw PosixError(call: "posix_spawn \(program)", code: code) }
+        var code = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        if code == ENOEXEC {
+            // A script without a `#!` line: run by the shell, as execvp does (posix_spawn does not).
+            let shell: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup(path)] + argv.dropFirst()
+            defer { for pointer in shell.prefix(2) { free(pointer) } }
+            code = posix_spawn(&pid, "/bin/sh", &actions, &attributes, shell, envp)
+        }
+        guard code == 0 else { throw PosixError(call: "posix_spawn \(path)", code: code) }
         return pid
+    }
+
+    /// `program` as `execvp` finds it: a name with a slash as it is, else the first executable file of that name
+    /// in a folder of attest's `PATH` (an empty entry is the current folder).
+    public static func locate(_ program: String) -> String? {
+        if program.contains("/") { return program }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for folder in path.split(separator: ":", omittingEmptySubsequences: false) {
+            let candidate = (folder.isEmpty ? "." : String(folder)) + "/" + program
+            var info = stat()
+            if stat(candidate, &info) == 0, info.st_mode & S_IFMT == S_IFREG, access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
     }
 
     /// A pipe whose ends are close-on-exec (made while `spawning` is held).

@@ -89,14 +89,7 @@ public struct SSHKeygenSigner: Sendable {
         }
     }
 
-    static func findOnPath(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for directory in path.split(separator: ":") where !directory.isEmpty {
-            let candidate = "\(directory)/\(name)"
-            if access(candidate, X_OK) == 0 { return candidate }
-        }
-        return nil
-    }
+    static func findOnPath(_ name: String) -> String? { Subprocess.locate(name) }
 
     /// Whether a passphrase prompt could reach a person: ssh-keygen asks on the controlling terminal.
     static var hasTerminal: Bool {

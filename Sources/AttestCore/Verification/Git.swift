@@ -32,16 +32,45 @@ public struct Git: Sendable {
 
     /// Asks git whether `directory` lies in a repository's work tree. `Workspace.git` asks once per workspace.
     public static func lookup(_ directory: URL) -> Lookup {
+        let failure: GitError
         do {
-            let output = try run(["rev-parse", "--is-inside-work-tree", "--show-prefix"], in: directory)
-            let lines = String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-            guard lines.first == "true" else { return .none }
-            return .repository(Git(directory: directory, prefix: lines.count > 1 ? String(lines[1]) : ""))
-        } catch let error as GitError where error.message.contains("dubious ownership") {
+            let output = String(decoding: try run(["rev-parse", "--is-inside-work-tree", "--show-prefix"], in: directory), as: UTF8.self)
+            // "true\n" then the prefix and its line feed; the prefix is taken whole (a folder's name may hold a line feed).
+            guard output.hasPrefix("true\n") else { return .none }
+            var prefix = output.dropFirst("true\n".count)
+            if prefix.hasSuffix("\n") { prefix = prefix.dropLast() }
+            return .repository(Git(directory: directory, prefix: String(prefix)))
+        } catch let error as GitError {
+            failure = error
+        } catch {
+            failure = GitError(arguments: [], status: -1, message: "\(error)")
+        }
+        if failure.message.contains("dubious ownership") {
             return .refused("git refuses this repository because another user owns it (\"dubious ownership\"); allow it with "
                 + "git config --global --add safe.directory '\(directory.path)' (in CI: the checkout's folder)")
-        } catch {
-            return .none
+        }
+        // A repository around the workspace must never pass for none, whatever kept git from answering (git
+        // missing, killed, out of descriptors): its history is the trail, and the checks against it would be
+        // skipped. Without one, git's failure is what "no repository" looks like.
+        guard let repository = enclosingRepository(of: directory) else { return .none }
+        let why: String
+        switch failure.status {
+        case -1: why = failure.message.isEmpty ? "git's exit could not be learned" : failure.message
+        case 129...: why = "git was killed by signal \(failure.status - 128)"
+        default: why = "git rev-parse failed (exit \(failure.status))" + (failure.message.isEmpty ? "" : ": \(failure.message.prefix(300))")
+        }
+        return .refused("\(why); yet the workspace lies in a git repository (\(repository)/.git), so committed records cannot be "
+            + "compared with their history: install git or put it on PATH, or repair the repository")
+    }
+
+    /// The nearest folder at or above `directory` that holds a `.git` (a folder, or a worktree's file).
+    static func enclosingRepository(of directory: URL) -> String? {
+        var current = directory.standardizedFileURL
+        while true {
+            if FileManager.default.fileExists(atPath: current.appendingPathComponent(".git").path) { return current.path }
+            let parent = current.deletingLastPathComponent()
+            if parent.path == current.path { return nil }
+            current = parent
         }
     }
 

@@ -102,6 +102,9 @@ public struct GitAudit: Sendable {
     /// Why `--since REVISION` names no commit here (with what to do), or nil when it does.
     public static func unknownRevision(_ git: Git, _ revision: String) -> String? {
         guard (try? git.run(["rev-parse", "--verify", "--quiet", "\(revision)^{commit}"])) == nil else { return nil }
+        guard git.headCommit() != nil else {
+            return "error: --since \(revision): the repository has no commit yet, so there is no history to check; commit the workspace first"
+        }
         let shallow = (try? git.run(["rev-parse", "--is-shallow-repository"])).map { String(decoding: $0, as: UTF8.self).hasPrefix("true") } ?? false
         return "error: --since \(revision): no such commit here"
             + (shallow ? "; this is a shallow clone: fetch the history (git fetch --unshallow, or fetch-depth: 0 in the CI checkout)"

@@ -91,7 +91,9 @@ public struct LedgerAudit: Sendable, Encodable {
     /// Why `--since REVISION` cannot be checked in `workspace` (no repository, or no such commit there), with
     /// what to do; nil when it can.
     public static func sinceRefusal(_ workspace: Workspace, since: String) -> String? {
-        guard let git = workspace.git.repository else {
+        let lookup = workspace.git
+        if let refusal = lookup.refusal { return "error: \(refusal)" }
+        guard let git = lookup.repository else {
             return "error: --since \(since) needs a git repository, and \(workspace.root.path) is not in one: "
                 + "run verify without --since, or in a clone of the workspace's repository"
         }
