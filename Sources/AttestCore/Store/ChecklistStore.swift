@@ -272,18 +272,19 @@ public struct ChecklistStore: Sendable {
         var result = RecordSet(errors: errors)
         result.records.reserveCapacity(paths.count)
         var learned: [SignatureCache.Entry] = []
-        var outcomes: [RecordCache.Outcome] = []
         for slot in slots {
             result.records.append(contentsOf: slot.records.records)
             result.errors.append(contentsOf: slot.records.errors)
             learned += slot.learned
-            outcomes += slot.outcomes
         }
         context.remember(learned)
-        // Written again when a file was read, changed or went away: the next run reads none of those.
-        if let cache, outcomes.count != cache.count || outcomes.contains(where: { if case .fresh = $0 { true } else { false } }),
+        // Written again when a file was read, changed or went away: the next run reads none of those. (The
+        // outcomes are gathered only then: copying 10^5 of them took longer than deciding.)
+        let outcomes = slots.lazy.map(\.outcomes)
+        if let cache, outcomes.reduce(0, { $0 + $1.count }) != cache.count
+            || outcomes.contains(where: { $0.contains { if case .fresh = $0 { true } else { false } } }),
            (try? workspace.cacheDirectoryCreated()) != nil {
-            cache.save(outcomes, to: recordCacheURL)
+            cache.save(Array(outcomes.joined()), to: recordCacheURL)
         }
         result.errors += duplicateIDs(result.records)
         result.orphanSignatures = orphans.map { "\(displayPath)/\($0)" }
@@ -340,42 +341,21 @@ public struct ChecklistStore: Sendable {
         case .checklistRecords:
             folders = [Self.checklistFolder]
         }
-        for folder in folders.sorted() {
-            let absolute = recordsPath + "/" + folder
-            let shownFolder = "\(displayPath)/records/\(folder)"
-            switch SafeFile.kind(of: absolute) {
-            case nil: continue
-            case .directory?: break
-            case let kind?:
-                errors.append(.notRegularFile(path: shownFolder, kind: "\(kind.rawValue), not a folder"))
-                continue
+        // A thousand item folders at scale: listed on every core, each core a run of them in order.
+        let sorted = folders.sorted()
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, sorted.count / 64))
+        let chunk = (sorted.count + workers - 1) / workers
+        let parts = Parallel.map(workers) { worker in
+            var part = FolderListing()
+            for folder in sorted[min(sorted.count, worker * chunk)..<min(sorted.count, (worker + 1) * chunk)] {
+                listFolder(folder, into: &part)
             }
-            let first = result.count
-            var signatures: [String] = []
-            var names: [String] = []
-            for (name, kind) in Self.entries(of: absolute) {
-                var shown: String { "\(shownFolder)/\(name)" }
-                switch kind {
-                case .regular where Self.hasSuffix(name, ".json"): names.append(name)
-                case .regular where Self.hasSuffix(name, ".json.sig"): signatures.append(String(name.dropLast(4)))
-                case .regular: continue  // anything else is not a record
-                case .directory:
-                    errors.append(.malformed(path: shown, line: nil, column: nil,
-                                             detail: "a folder inside an item's records folder; records lie directly in records/ITEM/"))
-                default:
-                    if name.hasSuffix(".json") || name.hasSuffix(".sig") { errors.append(.notRegularFile(path: shown, kind: kind.rawValue)) }
-                }
-            }
-            names.sort()
-            result.append(contentsOf: names.map { RecordFile(folder: folder, name: $0) })
-            // Each `.sig` goes with the record of its name in the same folder; one without it is an orphan.
-            if !signatures.isEmpty {
-                var positions: [String: Int] = [:]
-                for index in first..<result.count { positions[result[index].name] = index }
-                for record in signatures.sorted() {
-                    if let index = positions[record] { result[index].signed = true } else { orphanSignatures.append("records/\(folder)/\(record).sig") }
-                }
-            }
+            return part
+        }
+        for part in parts {
+            result += part.files
+            errors += part.errors
+            orphanSignatures += part.orphanSignatures
         }
         // Sorted folder by folder, which is the order of the whole paths unless a folder's name continues
         // with a byte below "/" (no item ID does).
@@ -383,6 +363,52 @@ public struct ChecklistStore: Sendable {
             result.sort { $0.relative < $1.relative }
         }
         return result
+    }
+
+    /// What listing some record folders found.
+    private struct FolderListing: Sendable {
+        var files: [RecordFile] = []
+        var errors: [StoreError] = []
+        var orphanSignatures: [String] = []
+    }
+
+    /// The record files of `records/<folder>/`, sorted, with their signatures, into `part`.
+    private func listFolder(_ folder: String, into part: inout FolderListing) {
+        let absolute = recordsPath + "/" + folder
+        let shownFolder = "\(displayPath)/records/\(folder)"
+        switch SafeFile.kind(of: absolute) {
+        case nil: return
+        case .directory?: break
+        case let kind?:
+            part.errors.append(.notRegularFile(path: shownFolder, kind: "\(kind.rawValue), not a folder"))
+            return
+        }
+        let first = part.files.count
+        var signatures: [String] = []
+        var names: [String] = []
+        for (name, kind) in Self.entries(of: absolute) {
+            var shown: String { "\(shownFolder)/\(name)" }
+            switch kind {
+            case .regular where Self.hasSuffix(name, ".json"): names.append(name)
+            case .regular where Self.hasSuffix(name, ".json.sig"): signatures.append(String(name.dropLast(4)))
+            case .regular: continue  // anything else is not a record
+            case .directory:
+                part.errors.append(.malformed(path: shown, line: nil, column: nil,
+                                              detail: "a folder inside an item's records folder; records lie directly in records/ITEM/"))
+            default:
+                if name.hasSuffix(".json") || name.hasSuffix(".sig") { part.errors.append(.notRegularFile(path: shown, kind: kind.rawValue)) }
+            }
+        }
+        names.sort()
+        part.files.append(contentsOf: names.map { RecordFile(folder: folder, name: $0) })
+        // Each `.sig` goes with the record of its name in the same folder; one without it is an orphan.
+        if !signatures.isEmpty {
+            var positions: [String: Int] = [:]
+            for index in first..<part.files.count { positions[part.files[index].name] = index }
+            for record in signatures.sorted() {
+                if let index = positions[record] { part.files[index].signed = true } else { part.orphanSignatures.append("records/\(folder)/\(record).sig") }
+            }
+        }
     }
 
     /// `String.hasSuffix` on bytes: it runs twice for each of 10^5 file names.
