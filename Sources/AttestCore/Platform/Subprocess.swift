@@ -47,6 +47,10 @@ public enum Subprocess {
             return pid
         }
         let (output, errors) = drain(outputPipe[0], errorPipe[0])
+        // Closed before the wait: a program still writing (the reading stopped on an error) gets EPIPE, not a hang.
+        closeAll([outputPipe[0], errorPipe[0]])
+        outputPipe[0] = -1
+        errorPipe[0] = -1
         var status: Int32 = 0, reaped: pid_t
         repeat { reaped = waitpid(pid, &status, 0) } while reaped < 0 && errno == EINTR
         // An exit that cannot be learned (the child reaped elsewhere) is never taken for success.
@@ -76,8 +80,9 @@ public enum Subprocess {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        // attest ignores SIGXFSZ (a file-size limit fails its writes instead of killing it); ignored signals
-        // are inherited across exec, so the program gets every signal's default back, and an empty mask.
+        // attest ignores SIGXFSZ (a file-size limit fails its writes instead of killing it), and its parent may
+        // have ignored others; ignored signals are inherited across exec, so the program gets these signals'
+        // defaults back, and an empty mask.
         var defaults = sigset_t(), mask = sigset_t()
         sigemptyset(&defaults)
         for signal in [SIGXFSZ, SIGPIPE, SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGCHLD] { sigaddset(&defaults, signal) }

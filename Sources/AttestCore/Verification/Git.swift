@@ -13,10 +13,10 @@ public struct Git: Sendable {
     public enum Lookup: Sendable {
         /// The work tree of a repository holds it.
         case repository(Git)
-        /// No repository holds it, or git is missing.
+        /// No repository holds it (git says so, or, where git cannot be asked, no `.git` lies at or above it).
         case none
         /// A repository holds it that git refuses to read (another user owns it: git's "dubious ownership",
-        /// common in CI containers); why, and what to do.
+        /// common in CI containers) or that git cannot be asked about (missing, killed); why, and what to do.
         case refused(String)
 
         public var repository: Git? {
