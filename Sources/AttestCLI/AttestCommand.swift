@@ -28,7 +28,8 @@ public struct AttestCommand: ParsableCommand {
               0  success (gate: all required items satisfied; lint: no anomaly)
               1  gate: a required item is unsatisfied; lint: anomalies found
               2  usage or input error, or a failed write (nothing half-written)
-              3  integrity: an attachment missing or altered, a digest changed
+              3  integrity: an attachment or source missing or altered, a committed file
+                 modified or deleted, an item table its source does not give, a digest changed
             """,
         version: AttestVersion.current,
         subcommands: [

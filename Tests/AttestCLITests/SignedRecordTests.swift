@@ -57,8 +57,12 @@ import Testing
     func everySignatureAttestWritesPassesSSHKeygen(_ type: [String]) throws {
         let cli = try Self.workspace(type)
         try cli.directory.write("e.txt", "evidence")
-        try cli.run(["tick", "ACME-11", "--file", "e.txt", "--note", "n"] + Self.as_("alice")).expectSuccess()
-        try cli.run(["waive", "ACME-13", "--reason", "r", "--approved-by", "ciso@example.com", "--until", "2099-01-01"] + Self.as_("alice")).expectSuccess()
+        let tick = try cli.run(["tick", "ACME-11", "--file", "e.txt", "--note", "n"] + Self.as_("alice"))
+        tick.expectSuccess()
+        let waive = try cli.run(["waive", "ACME-13", "--reason", "r", "--approved-by", "ciso@example.com", "--until", "2099-01-01"] + Self.as_("alice"))
+        waive.expectSuccess()
+        // A signed write says so, and where the signature went.
+        for result in [tick, waive] { #expect(result.stdout.contains("signed by alice@example.com: ") && result.stdout.contains(".json.sig"), "\(result.stdout)") }
         let log = try #require(try cli.json(["log"]) as? [String: Any])
         let waiver = try #require((log["entries"] as? [[String: Any]])?.first { $0["type"] as? String == "waiver" }?["id"] as? String)
         try cli.run(["approve", waiver] + Self.as_("ciso")).expectSuccess()

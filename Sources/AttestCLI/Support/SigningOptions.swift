@@ -14,6 +14,11 @@ struct SigningOptions: ParsableArguments {
     var key: String?
 
     /// The signer for a command that writes records into `ledger`'s checklist: nil when neither asked nor required.
+    /// The line a writing command prints under what it recorded when it signed it.
+    static func signedLine(by principal: String, record path: String) -> String {
+        "  signed by \(principal.visible): \(RecordSignature.file(for: path).visible)"
+    }
+
     func signer(for ledger: Ledger, always: Bool = false) throws -> RecordSigner? {
         guard sign || key != nil || always || ledger.checklist.settings.signaturesRequired else { return nil }
         return try signer(in: ledger.store.workspace, allowedSigners: ledger.signatures.allowedSigners)
