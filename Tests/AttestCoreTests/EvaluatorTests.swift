@@ -80,6 +80,11 @@ import Testing
         #expect(fixture.status("T-01", asOf: "2026-03-31") == .waived)
         #expect(fixture.status("T-01", asOf: "2026-04-01") == .pending, "waiver expired")
         #expect(fixture.state(asOf: "2026-03-15").dueSoon(within: Interval(30, .day)).map(\.item.id) == ["T-01"])
+        // What is missing names the waiver that ran out, not only "no evidence" (a new user's find).
+        let lapsed = fixture.state(asOf: "2026-04-01").items.first
+        #expect(lapsed?.explanation(checklist: "c").missing.hasPrefix("the waiver ") == true)
+        #expect(lapsed?.explanation(checklist: "c").missing.contains("ran out after 2026-03-31; no evidence recorded") == true)
+        #expect(fixture.state(asOf: "2026-01-31").items.first?.explanation(checklist: "c").missing == "no evidence recorded")
     }
 
     @Test func laterWaiverWinsEvenWhenShorter() {

@@ -197,11 +197,13 @@ public struct Evaluator: Sendable {
         } else {
             status = .pending
         }
-        return ItemState(item: item, status: status, evidence: evidenceStates,
-                         waiver: status == .waived ? waiver : nil,
-                         notApplicable: status == .notApplicable ? notApplicable : nil,
-                         records: records, expiresAt: expiresAt,
-                         awaitingApproval: status.isSatisfied || status == .broken ? nil : awaitingApproval)
+        var state = ItemState(item: item, status: status, evidence: evidenceStates,
+                              waiver: status == .waived ? waiver : nil,
+                              notApplicable: status == .notApplicable ? notApplicable : nil,
+                              records: records, expiresAt: expiresAt,
+                              awaitingApproval: status.isSatisfied || status == .broken ? nil : awaitingApproval)
+        if status == .pending || status == .expired, case .waiver(let body)? = waiver?.body, body.until <= asOf { state.lapsedWaiver = waiver }
+        return state
     }
 
     private func assess(

@@ -65,6 +65,8 @@ public struct ItemState: Sendable {
     public var expiresAt: Date?
     /// A waiver or not-applicable mark that would count once its approver co-signs it (`attest approve`).
     public var awaitingApproval: Record?
+    /// The waiver that counted last and has run out (what a blocked item's explanation names first).
+    public var lapsedWaiver: Record?
 
     public init(item: ChecklistItem, status: ItemStatus, evidence: [EvidenceState], waiver: Record?, notApplicable: Record?,
                 records: [Record], expiresAt: Date?, awaitingApproval: Record? = nil) {
@@ -76,6 +78,12 @@ public struct ItemState: Sendable {
         self.records = records
         self.expiresAt = expiresAt
         self.awaitingApproval = awaitingApproval
+    }
+
+    /// "the waiver wv-… ran out after 2027-03-31; ", or nothing.
+    private var lapse: String {
+        guard let lapsedWaiver, case .waiver(let body) = lapsedWaiver.body else { return "" }
+        return "the waiver \(lapsedWaiver.id) ran out after \(Timestamp.through(body.until)); "
     }
 
     public var required: Bool { item.isRequired }
@@ -125,10 +133,10 @@ public struct ItemState: Sendable {
             if evidence.contains(where: { $0.standing == .rejected }) {
                 return ("the evidence was rejected in review; new evidence is needed", tick)
             }
-            return ("no evidence recorded", tick)
+            return (lapse + "no evidence recorded", tick)
         case .expired:
             let end = expiresAt.map { " after \(Timestamp.through($0))" } ?? ""
-            return ("all evidence expired\(end); renew it", tick)
+            return (lapse + "all evidence expired\(end); renew it", tick)
         case .reconfirm:
             return ("the matrix changed the customer's letters after the evidence was recorded; re-confirm with new evidence", tick)
         case .broken:
