@@ -200,6 +200,39 @@ import Testing
         #expect(outside.status == 0 && outside.stdout.contains("not a git repository (or git is missing)"), "\(outside.stdout)\(outside.stderr)")
     }
 
+    /// git told to look elsewhere (a local core.bare or core.worktree, GIT_WORK_TREE) or failing on its second
+    /// question (HEAD) must not make an edited committed record pass as "not a repository" or "no commit yet"
+    /// (an adversary's finds): gate, report and verify refuse, exit 2.
+    @Test(.enabled(if: hasGit, "git is not installed"))
+    func gitLookingAwayFromTheRepositoryIsRefused() throws {
+        let cli = try Self.committedWorkspace()
+        let url = cli.workspace.appendingPathComponent(Self.importFile)
+        try (Data(contentsOf: url) + Data(" ".utf8)).write(to: url)
+        func expectRefused(_ why: String, environment: [String: String?] = [:], sourceLocation: SourceLocation = #_sourceLocation) throws {
+            for command in [["verify"], ["gate"], ["report", "--out", "out"]] {
+                let result = try cli.run(command, environment: environment)
+                #expect(result.status == 2 && result.stderr.contains(why), "\(command): exit \(result.status)\n\(result.stdout)\(result.stderr)",
+                        sourceLocation: sourceLocation)
+            }
+        }
+        try Self.git(cli, "config", "core.bare", "true")
+        try expectRefused("does not take the workspace for part of a work tree")
+        try Self.git(cli, "config", "--unset", "core.bare")
+        let elsewhere = try TemporaryDirectory()
+        try expectRefused("does not take the workspace for part of a work tree", environment: ["GIT_WORK_TREE": elsewhere.url.path])
+        try expectRefused("git's work tree is not the folder", environment: ["GIT_WORK_TREE": cli.workspace.deletingLastPathComponent().path])
+        // A git that answers the first question and dies on the second (HEAD).
+        let wrapper = try TemporaryDirectory()
+        try Data("#!/bin/sh\ncase \"$*\" in *--verify*HEAD*) kill -9 $$;; esac\nexec /usr/bin/git \"$@\"\n".utf8)
+            .write(to: wrapper.url.appendingPathComponent("git"))
+        chmod(wrapper.url.appendingPathComponent("git").path, 0o755)
+        for command in [["verify"], ["gate"]] {
+            let result = try cli.run(command, environment: ["PATH": wrapper.url.path + ":/usr/bin:/bin"])
+            #expect(result.status == 2 && !result.stdout.contains("no commit yet"), "\(command): exit \(result.status)\n\(result.stdout)\(result.stderr)")
+        }
+        #expect(try cli.run(["verify"]).status == 3, "with git as it is, the edit is caught")
+    }
+
     /// A parent that leaves SIGCHLD ignored (some CI agents and supervisors do) would have the system reap git
     /// before attest learns how it ended: attest takes the default back, and an edited record still fails.
     @Test(.enabled(if: hasGit, "git is not installed"))

@@ -36,10 +36,25 @@ public struct Git: Sendable {
         do {
             let output = String(decoding: try run(["rev-parse", "--is-inside-work-tree", "--show-prefix"], in: directory), as: UTF8.self)
             // "true\n" then the prefix and its line feed; the prefix is taken whole (a folder's name may hold a line feed).
-            guard output.hasPrefix("true\n") else { return .none }
-            var prefix = output.dropFirst("true\n".count)
-            if prefix.hasSuffix("\n") { prefix = prefix.dropLast() }
-            return .repository(Git(directory: directory, prefix: String(prefix)))
+            let repository = enclosingRepository(of: directory)
+            guard output.hasPrefix("true\n") else {
+                // A `.git` around the workspace that git does not take for a work tree (a local `core.bare` or
+                // `core.worktree`, GIT_DIR or GIT_WORK_TREE) must not make its history pass for none.
+                guard let repository else { return .none }
+                return .refused("git does not take the workspace for part of a work tree, yet it lies in a git repository "
+                    + "(\(repository)/.git): check core.bare and core.worktree (git config --list --show-origin) and the GIT_DIR and "
+                    + "GIT_WORK_TREE variables, so that committed records can be compared with their history")
+            }
+            var prefix = String(output.dropFirst("true\n".count))
+            if prefix.hasSuffix("\n") { prefix.removeLast() }
+            // The work tree must be the folder that holds `.git`: with another (core.worktree, GIT_WORK_TREE) every
+            // path git names would fall outside the workspace, and nothing would be compared.
+            if let repository, let expected = relativeFolder(directory, below: repository), expected != prefix {
+                return .refused("git's work tree is not the folder that holds \(repository)/.git (git places the workspace at "
+                    + "\"\(prefix)\", the folders at \"\(expected)\"): check core.worktree (git config --list --show-origin) and the "
+                    + "GIT_WORK_TREE variable, so that committed records can be compared with their history")
+            }
+            return .repository(Git(directory: directory, prefix: prefix))
         } catch let error as GitError {
             failure = error
         } catch {
@@ -63,11 +78,22 @@ public struct Git: Sendable {
             + "compared with their history: install git or put it on PATH, or repair the repository")
     }
 
-    /// The nearest folder at or above `directory` that holds a `.git` (a folder, or a worktree's file).
+    /// `directory`'s path below `top` as git's `--show-prefix` writes it (`""`, or `sub/dir/`), symbolic links
+    /// resolved in both; nil when it does not lie below it.
+    static func relativeFolder(_ directory: URL, below top: String) -> String? {
+        let inner = directory.standardizedFileURL.resolvingSymlinksInPath().path
+        let outer = URL(fileURLWithPath: top).standardizedFileURL.resolvingSymlinksInPath().path
+        if inner == outer { return "" }
+        let base = outer.hasSuffix("/") ? outer : outer + "/"
+        return inner.hasPrefix(base) ? String(inner.dropFirst(base.count)) + "/" : nil
+    }
+
+    /// The nearest folder at or above `directory` that holds a `.git` (a folder, a worktree's file, or a link,
+    /// even a dangling one).
     static func enclosingRepository(of directory: URL) -> String? {
         var current = directory.standardizedFileURL
         while true {
-            if FileManager.default.fileExists(atPath: current.appendingPathComponent(".git").path) { return current.path }
+            if SafeFile.kind(of: current.appendingPathComponent(".git").path) != nil { return current.path }
             let parent = current.deletingLastPathComponent()
             if parent.path == current.path { return nil }
             current = parent
@@ -79,12 +105,20 @@ public struct Git: Sendable {
         try Self.run(arguments, in: directory)
     }
 
-    /// The commit checked out, or nil before the first commit.
-    public func headCommit() -> String? {
-        guard let output = try? run(["rev-parse", "--verify", "--quiet", "HEAD"]) else { return nil }
-        let text = String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return text.isEmpty ? nil : text
+    /// The commit checked out, or nil before the first commit (git's quiet "no such ref": exit 1, nothing said).
+    /// Any other failure (git killed, out of descriptors) throws: it must never read as "no commit yet".
+    public func head() throws -> String? {
+        do {
+            let text = String(decoding: try run(["rev-parse", "--verify", "--quiet", "HEAD"]), as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            return text.isEmpty ? nil : text
+        } catch let error as GitError where error.status == 1 && error.message.isEmpty {
+            return nil
+        }
     }
+
+    /// The commit checked out, or nil before the first commit or when git cannot say (the report's generator block).
+    public func headCommit() -> String? { (try? head()) ?? nil }
 
     /// A configuration value (`user.email`, `gpg.format`, `user.signingkey`) as git reads it in `directory`
     /// (the current directory when nil; outside a repository the global one), or nil when unset, empty, or git

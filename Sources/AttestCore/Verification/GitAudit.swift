@@ -53,7 +53,14 @@ public struct GitAudit: Sendable {
     /// deleted, and files git was told to stop looking at (assume-unchanged, skip-worktree).
     public static func workingTree(_ git: Git, checklist: String?) -> GitAudit {
         var audit = GitAudit()
-        guard git.headCommit() != nil else {
+        let head: String?
+        do {
+            head = try git.head()
+        } catch {
+            audit.inputErrors.append((error as? GitError)?.errorDescription ?? "\(error)")
+            return audit
+        }
+        guard head != nil else {
             audit.notes.append("git: no commit yet, so there is no committed state to compare with")
             return audit
         }
