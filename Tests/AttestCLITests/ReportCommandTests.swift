@@ -117,8 +117,12 @@ import Testing
         #expect(!(try markdown().contains("ci@example.com")), "no person's name as generator")
         try cli.directory.write("stray.txt", "not committed")
         try cli.run(["report"]).expectSuccess()
-        #expect(try markdown().contains("| Working tree | uncommitted changes in the working tree |"))
+        // What makes the tree unclean is named, so that it can be found.
+        #expect(try markdown().contains(#"| Working tree | uncommitted changes in the working tree \(stray.txt\) |"#))
         let junit = try String(contentsOf: cli.workspace.appendingPathComponent("Reports/adobe-commerce-cloud-service.junit.xml"), encoding: .utf8)
-        #expect(junit.contains("<property name=\"attest.generator.workingTree\" value=\"uncommitted changes in the working tree\"/>"))
+        #expect(junit.contains("<property name=\"attest.generator.workingTree\" value=\"uncommitted changes in the working tree (stray.txt)\"/>"))
+        try cli.directory.write("another.txt", "not committed either")
+        try cli.run(["report"]).expectSuccess()
+        #expect(try markdown().contains(#"| Working tree | uncommitted changes in the working tree \(2 paths, the first another.txt\) |"#))
     }
 }

@@ -9,11 +9,33 @@ public struct ReportGenerator: Codable, Hashable, Sendable {
     /// No change to tracked files and no untracked file outside the report folder and `.attest/`;
     /// nil outside git.
     public var clean: Bool?
+    /// When the tree is not clean: how many paths make it so, and the first of them (git's porcelain path,
+    /// from the repository's top); nil when git could not say.
+    public var changes: (count: Int, first: String)?
 
-    public init(attestVersion: String = AttestVersion.current, commit: String?, clean: Bool?) {
+    public init(attestVersion: String = AttestVersion.current, commit: String?, clean: Bool?, changes: (count: Int, first: String)? = nil) {
         self.attestVersion = attestVersion
         self.commit = commit
         self.clean = clean
+        self.changes = clean == false ? changes : nil
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.attestVersion == rhs.attestVersion && lhs.commit == rhs.commit && lhs.clean == rhs.clean
+            && lhs.changes?.count == rhs.changes?.count && lhs.changes?.first == rhs.changes?.first
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(attestVersion)
+        hasher.combine(commit)
+        hasher.combine(clean)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(attestVersion: try container.decode(String.self, forKey: .attestVersion),
+                  commit: try container.decodeIfPresent(String.self, forKey: .commit),
+                  clean: try container.decodeIfPresent(Bool.self, forKey: .clean))
     }
 
     enum CodingKeys: String, CodingKey { case attestVersion, commit, clean }
@@ -40,7 +62,10 @@ public struct ReportGenerator: Codable, Hashable, Sendable {
         switch clean {
         case nil: "working tree not checked (no git)"
         case true?: "clean working tree"
-        case false?: "uncommitted changes in the working tree"
+        case false?:
+            "uncommitted changes in the working tree" + (changes.map { changes in
+                " (" + (changes.count == 1 ? "" : "\(changes.count) paths, the first ") + changes.first.visible + ")"
+            } ?? "")
         }
     }
 
@@ -48,9 +73,11 @@ public struct ReportGenerator: Codable, Hashable, Sendable {
     /// do not make the tree unclean).
     public static func inspect(_ workspace: Workspace, reportDirectory: URL) -> ReportGenerator {
         guard let git = workspace.git.repository else { return ReportGenerator(commit: nil, clean: nil) }
-        return ReportGenerator(commit: git.headCommit(), clean: git.isClean(allowingUntrackedUnder: [
+        let changes = git.changes(allowingUntrackedUnder: [
             "Reports/", ".attest/", Self.relativeFolder(reportDirectory, in: workspace),
-        ].compactMap { $0 }))
+        ].compactMap { $0 })
+        return ReportGenerator(commit: git.headCommit(), clean: changes?.isEmpty ?? false,
+                               changes: changes.flatMap { $0.first.map { first in (changes?.count ?? 0, first) } })
     }
 
     /// `out/` for a folder inside the workspace, nil outside it.
@@ -63,22 +90,24 @@ public struct ReportGenerator: Codable, Hashable, Sendable {
 }
 
 extension Git {
-    /// True when no tracked file differs from HEAD (staged or not) and every untracked file lies under
-    /// one of `folders` (paths relative to the workspace, ending in `/`). False when git fails.
-    public func isClean(allowingUntrackedUnder folders: [String]) -> Bool {
-        guard let output = try? run(["status", "--porcelain", "-z", "--untracked-files=all"]) else { return false }
+    /// The paths (git's porcelain paths, from the repository's top) that keep the tree from being clean: every
+    /// tracked file that differs from HEAD (staged or not) and every untracked file outside `folders` (paths
+    /// relative to the workspace, ending in `/`). Empty: clean. nil when git fails.
+    public func changes(allowingUntrackedUnder folders: [String]) -> [String]? {
+        guard let output = try? run(["status", "--porcelain", "-z", "--untracked-files=all"]) else { return nil }
         let entries = output.split(separator: 0, omittingEmptySubsequences: true).map { String(decoding: $0, as: UTF8.self) }
+        var changes: [String] = []
         var index = 0
         while index < entries.count {
             let entry = entries[index]
             index += 1
-            guard entry.count > 3 else { return false }
+            guard entry.count > 3 else { changes.append(entry); continue }
             let code = entry.prefix(2)
             let path = String(entry.dropFirst(3))
             if code.contains("R") || code.contains("C") { index += 1 }  // the source path follows
-            guard code == "??" else { return false }
-            guard let relative = workspacePath(path), folders.contains(where: { relative.hasPrefix($0) }) else { return false }
+            if code == "??", let relative = workspacePath(path), folders.contains(where: { relative.hasPrefix($0) }) { continue }
+            changes.append(path)
         }
-        return true
+        return changes
     }
 }

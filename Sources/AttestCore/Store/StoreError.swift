@@ -80,7 +80,7 @@ public enum StoreError: Error, LocalizedError, Sendable, Equatable {
     }
 
     static func didYouMean(_ suggestions: [String]) -> String {
-        suggestions.isEmpty ? "" : "; did you mean \(suggestions.map { "\($0)" }.joined(separator: " or "))?"
+        suggestions.isEmpty ? "" : " (did you mean \(suggestions.map { "\($0)" }.joined(separator: " or "))?)"
     }
 }
 
