@@ -76,8 +76,9 @@ public struct ReportGenerator: Codable, Hashable, Sendable {
         let changes = git.changes(allowingUntrackedUnder: [
             "Reports/", ".attest/", Self.relativeFolder(reportDirectory, in: workspace),
         ].compactMap { $0 })
-        return ReportGenerator(commit: git.headCommit(), clean: changes?.isEmpty ?? false,
-                               changes: changes.flatMap { $0.first.map { first in (changes?.count ?? 0, first) } })
+        var found: (count: Int, first: String)?
+        if let changes, let first = changes.first { found = (changes.count, first) }
+        return ReportGenerator(commit: git.headCommit(), clean: changes?.isEmpty ?? false, changes: found)
     }
 
     /// `out/` for a folder inside the workspace, nil outside it.
