@@ -46,13 +46,13 @@ report=$(best "$attest" report)
 verify=$(best "$attest" verify)
 tick=$(best "$attest" tick B-01 --note "benchmark tick" --by bench)
 ratio() { awk -v a="$1" -v b="$floor" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
-printf '%-36s %8s ms\n' "floor: read every record once" "$floor"
-printf '%-36s %8s ms  %6sx floor\n' "attest status (stat cache warm)" "$warm" "$(ratio "$warm")"
-printf '%-36s %8s ms  %6sx floor\n' "attest gate (stat cache warm)" "$gate" "$(ratio "$gate")"
-printf '%-36s %8s ms  %6sx floor\n' "attest status (stat cache cold)" "$cold" "$(ratio "$cold")"
-printf '%-36s %8s ms  %6sx floor\n' "attest report (JUnit, markdown, OSCAL)" "$report" "$(ratio "$report")"
-printf '%-36s %8s ms  %6sx floor\n' "attest verify (re-hash all)" "$verify" "$(ratio "$verify")"
-printf '%-36s %8s ms  %6sx floor\n' "attest tick (adds one record)" "$tick" "$(ratio "$tick")"
+printf '%-40s %8s ms\n' "floor: read every record once" "$floor"
+printf '%-40s %8s ms  %6sx floor\n' "attest status (stat cache warm)" "$warm" "$(ratio "$warm")"
+printf '%-40s %8s ms  %6sx floor\n' "attest gate (stat cache warm)" "$gate" "$(ratio "$gate")"
+printf '%-40s %8s ms  %6sx floor\n' "attest status (stat cache cold)" "$cold" "$(ratio "$cold")"
+printf '%-40s %8s ms  %6sx floor\n' "attest report (JUnit, markdown, OSCAL)" "$report" "$(ratio "$report")"
+printf '%-40s %8s ms  %6sx floor\n' "attest verify (re-hash all)" "$verify" "$(ratio "$verify")"
+printf '%-40s %8s ms  %6sx floor\n' "attest tick (adds one record)" "$tick" "$(ratio "$tick")"
 
 if [ -n "${BASELINE:-}" ]; then
   # Min and median of 7 alternating runs of each build, in milliseconds.
@@ -86,10 +86,10 @@ if python3 -c 'import cryptography' 2>/dev/null; then
   signed_cold=$(best cold_status)
   signed_verify=$(best "$attest" verify)
   sratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
-  printf '%-36s %8s ms\n' "signed floor: read records and .sig" "$signed_floor"
-  printf '%-36s %8s ms  %6sx signed floor\n' "attest status signed (cache warm)" "$signed_warm" "$(sratio "$signed_warm" "$signed_floor")"
-  printf '%-36s %8s ms  %6sx signed floor\n' "attest status signed (cache cold)" "$signed_cold" "$(sratio "$signed_cold" "$signed_floor")"
-  printf '%-36s %8s ms  %6sx unsigned verify\n' "attest verify signed" "$signed_verify" "$(sratio "$signed_verify" "$verify")"
+  printf '%-40s %8s ms\n' "signed floor: read records and .sig" "$signed_floor"
+  printf '%-40s %8s ms  %6sx signed floor\n' "attest status signed (cache warm)" "$signed_warm" "$(sratio "$signed_warm" "$signed_floor")"
+  printf '%-40s %8s ms  %6sx signed floor\n' "attest status signed (cache cold)" "$signed_cold" "$(sratio "$signed_cold" "$signed_floor")"
+  printf '%-40s %8s ms  %6sx unsigned verify\n' "attest verify signed" "$signed_verify" "$(sratio "$signed_verify" "$verify")"
 else
   echo "python3's cryptography is missing (pip install cryptography): signed measurements skipped"
 fi
@@ -102,5 +102,5 @@ git init -q . && git -c user.email=bench@example.com -c user.name=bench add -A >
   && git -c user.email=bench@example.com -c user.name=bench commit -q -m bench >/dev/null
 git_gate=$(best "$attest" gate)
 git_verify=$(best "$attest" verify)
-printf '%-36s %8s ms  (+%s ms for the working-tree check)\n' "attest gate in git" "$git_gate" "$(( git_gate - pre_gate ))"
-printf '%-36s %8s ms  (+%s ms for the working-tree and late-record checks)\n' "attest verify in git" "$git_verify" "$(( git_verify - pre_verify ))"
+printf '%-40s %8s ms  (+%s ms for the working-tree check)\n' "attest gate in git" "$git_gate" "$(( git_gate - pre_gate ))"
+printf '%-40s %8s ms  (+%s ms for the working-tree and late-record checks)\n' "attest verify in git" "$git_verify" "$(( git_verify - pre_verify ))"
