@@ -59,8 +59,10 @@ public struct AttestCommand: ParsableCommand {
             Console.flush()
             Platform.exit(0)
         case .unknownSubcommand(let typed, let suggestion):
+            // A typo after a command group (`signers ad`) points to the group's help.
+            let group = typed.split(separator: " ").dropLast().joined(separator: " ")
             Console.error("error: attest has no command '\(typed)'." + (suggestion.map { " Did you mean '\($0)'?" } ?? "")
-                + "\nUsage: " + usageString(for: self) + "\n  See 'attest --help' for the commands.")
+                + "\nUsage: " + usageString(for: self) + "\n  See 'attest \(group.isEmpty ? "" : group + " ")--help' for the commands.")
             Platform.exit(2)
         case .parse:
             break

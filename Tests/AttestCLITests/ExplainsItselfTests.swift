@@ -31,7 +31,24 @@ import Testing
             #expect(help.status == 0 && help.stdout.contains("USAGE: attest signers list") && help.stdout.contains("--format <format>"),
                     "\(arguments): \(help.stdout)")
             #expect(help.stdout.components(separatedBy: "attest signers list --format json").count == 2, "examples once: \(help.stdout)")
+            #expect(!help.stdout.contains("attest signers add "), "only its own examples: \(help.stdout)")
         }
+        // A group's help gathers its subcommands' examples; a typo of a subcommand gets a suggestion.
+        let group = try cli.run(["signers", "--help"])
+        #expect(group.stdout.contains("attest signers add ") && group.stdout.contains("attest signers list --format json"), "\(group.stdout)")
+        let typo = try cli.run(["signers", "ad", "alice@example.com", "key.pub"])
+        #expect(typo.status == 2 && typo.stderr.contains("no command 'signers ad'") && typo.stderr.contains("Did you mean 'signers add'?")
+                && typo.stderr.contains("attest signers --help"), "\(typo.stderr)")
+    }
+
+    /// `init` again in a workspace with a checklist points on, not back to the import (a new user's find).
+    @Test func initInAnImportedWorkspaceDoesNotAskForAnImport() throws {
+        let cli = try CLI.withDefaultChecklist()
+        let again = try cli.run(["init"])
+        #expect(again.status == 0 && again.stdout.contains("already an attest workspace") && again.stdout.contains("Next: attest status"),
+                "\(again.stdout)")
+        let fresh = try CLI().run(["init"])
+        #expect(fresh.stdout.contains("Next: attest import MATRIX --checklist ID"), "\(fresh.stdout)")
     }
 
     @Test func importHelpDoesNotCallTheChecklistOptional() throws {

@@ -27,7 +27,12 @@ struct Init: ParsableCommand {
         } else {
             Console.print("Initialized attest workspace in \(root.standardizedFileURL.path.visible): created \(created.joined(separator: ", ")).")
         }
-        Console.print("Next: attest import MATRIX --checklist ID")
+        // What to do next depends on what is there: a workspace with checklists needs no import to begin.
+        if Workspace(root: root).checklistIDs().isEmpty {
+            Console.print("Next: attest import MATRIX --checklist ID")
+        } else {
+            Console.print("Next: attest status (or attest import MATRIX --checklist ID for another checklist)")
+        }
         Console.print("To sign records with SSH keys: attest signers add EMAIL ~/.ssh/id_ed25519.pub, then commit allowed_signers")
     }
 }

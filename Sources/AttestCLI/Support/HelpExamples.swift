@@ -85,9 +85,11 @@ enum HelpExamples {
             "attest sign ev-20261127T120904Z-230fb8ac --key ~/.ssh/id_ed25519",
             "attest sign 230fb8ac 8488d6f3   # several at once; key from git's user.signingkey",
         ],
-        "signers": [
+        "signers add": [
             "attest signers add alice@example.com ~/.ssh/id_ed25519.pub",
             "attest signers add ciso@example.com keys/ciso.pub && git add allowed_signers && git commit -m \"ciso may sign\"",
+        ],
+        "signers list": [
             "attest signers list",
             "attest signers list --format json",
         ],
@@ -97,9 +99,11 @@ enum HelpExamples {
         ],
     ]
 
-    /// The section printed after a subcommand's help screen.
+    /// The section printed after a subcommand's help screen (`signers add`); a command group's gathers its
+    /// subcommands' (`signers`).
     static func section(for command: String) -> String? {
-        guard let lines = byCommand[command], !lines.isEmpty else { return nil }
+        let lines = byCommand[command] ?? byCommand.filter { $0.key.hasPrefix(command + " ") }.sorted { $0.key < $1.key }.flatMap(\.value)
+        guard !lines.isEmpty else { return nil }
         return "EXAMPLES:\n" + lines.map { "  " + $0 }.joined(separator: "\n")
     }
 }
@@ -118,7 +122,8 @@ enum CommandLineIntent {
         if first == "help" {
             guard arguments.count > 1 else { return .parse }
             if let index = names.firstIndex(of: arguments[1]) {
-                return .help(nested(subcommands[index], arguments.dropFirst(2)).command, name: names[index])
+                let (command, rest) = nested(subcommands[index], arguments.dropFirst(2))
+                return .help(command, name: path(names[index], arguments.dropFirst(2).prefix(arguments.count - 2 - rest.count)))
             }
             return .unknownSubcommand(typed: arguments[1], suggestion: Suggestion.nearest(to: arguments[1], in: names))
         }
@@ -126,9 +131,21 @@ enum CommandLineIntent {
         guard let index = names.firstIndex(of: first) else {
             return .unknownSubcommand(typed: first, suggestion: Suggestion.nearest(to: first, in: names))
         }
-        let (command, rest) = nested(subcommands[index], arguments.dropFirst().prefix { $0 != "--" })
-        if rest.contains("--help") || rest.contains("-h") { return .help(command, name: names[index]) }
+        let words = arguments.dropFirst().prefix { $0 != "--" }
+        let (command, rest) = nested(subcommands[index], words)
+        let name = path(names[index], words.prefix(words.count - rest.count))
+        if rest.contains("--help") || rest.contains("-h") { return .help(command, name: name) }
+        // A command group (`signers`) followed by a word that is none of its subcommands: a typo of one.
+        let inner = command.configuration.subcommands.map { $0._commandName }
+        if !inner.isEmpty, let word = rest.first, !word.hasPrefix("-") {
+            return .unknownSubcommand(typed: "\(name) \(word)", suggestion: Suggestion.nearest(to: word, in: inner).map { "\(name) \($0)" })
+        }
         return .parse
+    }
+
+    /// `signers list`: a command's name and the subcommand words after it.
+    private static func path(_ name: String, _ words: some Sequence<String>) -> String {
+        ([name] + words).joined(separator: " ")
     }
 
     /// The innermost subcommand the leading words name (`signers list`), and the arguments after them.
