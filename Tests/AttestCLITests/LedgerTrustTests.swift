@@ -127,6 +127,10 @@ import Testing
             let modified = try cli.run(["verify"])
             #expect(modified.status == 3 && modified.stdout.contains(path) && modified.stdout.contains("alice@example.com"),
                     "editing \(path): exit \(modified.status)\n\(modified.stdout)\(modified.stderr)")
+            #expect(modified.stdout.contains("(git checkout -- '\(path)')"), "restored from where it was run: \(modified.stdout)")
+            // Run from elsewhere (--workspace), the restore command says where to run it.
+            let away = try cli.run(["verify", "--workspace", cli.workspace.path], in: FileManager.default.temporaryDirectory)
+            #expect(away.status == 3 && away.stdout.contains("(git -C '\(cli.workspace.path)' checkout -- '\(path)')"), "\(away.stdout)")
             try FileManager.default.removeItem(at: url)
             let deleted = try cli.run(["verify"])
             #expect(deleted.status == 3 && deleted.stdout.contains(path) && deleted.stdout.contains("deleted"),

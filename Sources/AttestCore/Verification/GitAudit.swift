@@ -101,9 +101,17 @@ public struct GitAudit: Sendable {
             default: what = "modified"
             }
             audit.problems.append("\(path): committed file \(what) in the working tree" + lastCommit(git, path: change.path)
-                + "; records, sources and attachments are never rewritten: restore it (git checkout -- '\(path)') and record a correction instead")
+                + "; records, sources and attachments are never rewritten: restore it (\(restoreCommand(git, path: path))) and record a correction instead")
         }
         return audit
+    }
+
+    /// `git checkout -- 'PATH'` (PATH from the workspace), with `-C` and the workspace when attest runs from
+    /// another folder (`--workspace`), so that it can be pasted where it is read.
+    static func restoreCommand(_ git: Git, path: String) -> String {
+        let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.resolvingSymlinksInPath().path
+        let workspace = git.directory.standardizedFileURL.resolvingSymlinksInPath().path
+        return "git " + (here == workspace ? "" : "-C '\(git.directory.path)' ") + "checkout -- '\(path)'"
     }
 
     /// Why `--since REVISION` names no commit here (with what to do), or nil when it does.
