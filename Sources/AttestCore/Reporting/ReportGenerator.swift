@@ -9,33 +9,22 @@ public struct ReportGenerator: Codable, Hashable, Sendable {
     /// No change to tracked files and no untracked file outside the report folder and `.attest/`;
     /// nil outside git.
     public var clean: Bool?
-    /// When the tree is not clean: how many paths make it so, and the first of them (git's porcelain path,
-    /// from the repository's top); nil when git could not say.
-    public var changes: (count: Int, first: String)?
+    /// When the tree is not clean: what makes it so, as far as git could say (words for people, not a key of
+    /// the JSON output).
+    public var changes: Changes? = nil
 
-    public init(attestVersion: String = AttestVersion.current, commit: String?, clean: Bool?, changes: (count: Int, first: String)? = nil) {
+    /// How many paths keep the tree from being clean, and the first of them (git's porcelain path, from the
+    /// repository's top).
+    public struct Changes: Hashable, Sendable {
+        public var count: Int
+        public var first: String
+    }
+
+    public init(attestVersion: String = AttestVersion.current, commit: String?, clean: Bool?, changes: Changes? = nil) {
         self.attestVersion = attestVersion
         self.commit = commit
         self.clean = clean
         self.changes = clean == false ? changes : nil
-    }
-
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.attestVersion == rhs.attestVersion && lhs.commit == rhs.commit && lhs.clean == rhs.clean
-            && lhs.changes?.count == rhs.changes?.count && lhs.changes?.first == rhs.changes?.first
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(attestVersion)
-        hasher.combine(commit)
-        hasher.combine(clean)
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(attestVersion: try container.decode(String.self, forKey: .attestVersion),
-                  commit: try container.decodeIfPresent(String.self, forKey: .commit),
-                  clean: try container.decodeIfPresent(Bool.self, forKey: .clean))
     }
 
     enum CodingKeys: String, CodingKey { case attestVersion, commit, clean }
@@ -76,17 +65,13 @@ public struct ReportGenerator: Codable, Hashable, Sendable {
         let changes = git.changes(allowingUntrackedUnder: [
             "Reports/", ".attest/", Self.relativeFolder(reportDirectory, in: workspace),
         ].compactMap { $0 })
-        var found: (count: Int, first: String)?
-        if let changes, let first = changes.first { found = (changes.count, first) }
+        let found = changes.flatMap { paths in paths.first.map { Changes(count: paths.count, first: $0) } }
         return ReportGenerator(commit: git.headCommit(), clean: changes?.isEmpty ?? false, changes: found)
     }
 
-    /// `out/` for a folder inside the workspace, nil outside it.
+    /// `out/` for a folder inside the workspace (not the workspace itself), nil outside it.
     static func relativeFolder(_ folder: URL, in workspace: Workspace) -> String? {
-        let root = workspace.root.resolvingSymlinksInPath().path
-        let path = folder.standardizedFileURL.resolvingSymlinksInPath().path
-        guard path.hasPrefix(root + "/") else { return nil }
-        return String(path.dropFirst(root.count + 1)) + "/"
+        Git.relativeFolder(folder, below: workspace.root.path).flatMap { $0.isEmpty ? nil : $0 }
     }
 }
 
