@@ -47,12 +47,19 @@ public enum Platform {
 
     #if os(Linux)
     /// glibc's `sync_file_range`, which Swift's Glibc module does not import (it is a GNU extension).
-    private typealias SyncFileRange = @convention(c) (Int32, Int64, Int64, UInt32) -> Int32
-    private static let syncFileRange: SyncFileRange? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sync_file_range") else { return nil }
-        return unsafeBitCast(symbol, to: SyncFileRange.self)
-    }()
+    private static let syncFileRange = cFunction("sync_file_range", as: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32).self)
     #endif
+
+    /// A C library function that Swift's Glibc module does not import (GNU extensions such as
+    /// `sync_file_range`), looked up by name; nil where the C library lacks it.
+    static func cFunction<Function>(_ name: String, as type: Function.Type) -> Function? {
+        #if os(Linux)
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else { return nil }
+        return unsafeBitCast(symbol, to: type)
+        #else
+        return nil
+        #endif
+    }
 
     /// A file's modification and status-change times in nanoseconds (`st_mtim` on Linux, `st_mtimespec` on macOS).
     public static func changeTimes(_ info: stat) -> (modified: Int64, changed: Int64) {

@@ -134,17 +134,9 @@ public enum Subprocess {
     /// inherit an end and keep this one's reader from its end of file.
     private static let spawning = NSLock()
 
-    /// `posix_spawn_file_actions_addclosefrom_np`, which Swift's Glibc module does not import; nil where the C
-    /// library lacks it.
-    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-    private static let closeFrom: CloseFrom? = {
-        #if os(Linux)
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
-        return unsafeBitCast(symbol, to: CloseFrom.self)
-        #else
-        return nil
-        #endif
-    }()
+    /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34+).
+    private static let closeFrom = Platform.cFunction("posix_spawn_file_actions_addclosefrom_np",
+        as: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
 
     private static func closeAll(_ descriptors: [Int32]) {
         for descriptor in descriptors where descriptor >= 0 { close(descriptor) }

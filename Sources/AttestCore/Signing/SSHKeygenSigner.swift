@@ -37,7 +37,7 @@ public struct SSHKeygenSigner: Sendable {
         if case .failure(let problem) = allowedSigners.authorize(publicKey, principal: principal, namespace: namespace, at: time) {
             throw SigningError.keyNotAllowed(principal: principal, namespace: namespace, reason: problem.reason)
         }
-        guard let program = executable ?? Self.findOnPath("ssh-keygen") else { throw SigningError.sshKeygenMissing }
+        guard let program = executable ?? Subprocess.locate("ssh-keygen") else { throw SigningError.sshKeygenMissing }
 
         let base = scratchDirectory.appendingPathComponent(Self.scratchPrefix + UUID().uuidString).path
         var scratch = [base, base + ".sig"]
@@ -89,7 +89,6 @@ public struct SSHKeygenSigner: Sendable {
         }
     }
 
-    static func findOnPath(_ name: String) -> String? { Subprocess.locate(name) }
 
     /// Whether a passphrase prompt could reach a person: ssh-keygen asks on the controlling terminal.
     static var hasTerminal: Bool {

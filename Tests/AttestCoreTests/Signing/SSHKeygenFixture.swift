@@ -6,7 +6,7 @@ import Testing
 /// Keys made by the real `ssh-keygen` in a temporary folder, and `ssh-keygen -Y verify` as the oracle.
 /// Tests that need it are enabled only when `ssh-keygen` is on PATH.
 final class SSHKeygenFixture: @unchecked Sendable {
-    static let executable: String? = SSHKeygenSigner.findOnPath("ssh-keygen")
+    static let executable: String? = Subprocess.locate("ssh-keygen")
     static var available: Bool { executable != nil }
     static let skipReason: Comment = "ssh-keygen not found on PATH: install openssh-client to run the signature tests"
 

@@ -38,7 +38,7 @@ struct SSHKeygenSignerTests {
         let agentDirectory = try TemporaryDirectory()
         let socket = agentDirectory.url.appendingPathComponent("agent.sock").path
         let agent = Process()
-        agent.executableURL = URL(fileURLWithPath: SSHKeygenSigner.findOnPath("ssh-agent") ?? "/usr/bin/ssh-agent")
+        agent.executableURL = URL(fileURLWithPath: Subprocess.locate("ssh-agent") ?? "/usr/bin/ssh-agent")
         agent.arguments = ["-D", "-a", socket]
         agent.standardOutput = FileHandle.nullDevice
         agent.standardError = FileHandle.nullDevice
@@ -51,7 +51,7 @@ struct SSHKeygenSignerTests {
         for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) { usleep(20_000) }
         let privateKey = try fixture.key("agent", .ed25519)
         let add = Process()
-        add.executableURL = URL(fileURLWithPath: SSHKeygenSigner.findOnPath("ssh-add") ?? "/usr/bin/ssh-add")
+        add.executableURL = URL(fileURLWithPath: Subprocess.locate("ssh-add") ?? "/usr/bin/ssh-add")
         add.arguments = ["-q", privateKey]
         add.environment = ["SSH_AUTH_SOCK": socket]
         add.standardError = FileHandle.nullDevice
