@@ -53,19 +53,12 @@ public struct GitAudit: Sendable {
     /// deleted, and files git was told to stop looking at (assume-unchanged, skip-worktree).
     public static func workingTree(_ git: Git, checklist: String?) -> GitAudit {
         var audit = GitAudit()
-        let head: String?
-        do {
-            head = try git.head()
-        } catch {
-            audit.inputErrors.append((error as? GitError)?.errorDescription ?? "\(error)")
-            return audit
-        }
-        guard head != nil else {
-            audit.notes.append("git: no commit yet, so there is no committed state to compare with")
-            return audit
-        }
         let output: Data
         do {
+            guard try git.head() != nil else {
+                audit.notes.append("git: no commit yet, so there is no committed state to compare with")
+                return audit
+            }
             let scope = checklist.map { "Checklists/\($0)" } ?? "Checklists"
             output = try git.run(["diff", "--no-renames", "--no-abbrev", "--raw", "-z", "HEAD", "--", scope])
             // Caches are never evidence: a committed `.attest/` (forged verdicts, a forged stat cache) is refused.
@@ -84,7 +77,10 @@ public struct GitAudit: Sendable {
                     + "so its edits would go unseen; clear it (git update-index --no-assume-unchanged --no-skip-worktree -- '\(relative)')")
             }
         } catch {
-            audit.inputErrors.append((error as? GitError)?.errorDescription ?? "\(error)")
+            // Never "no commit yet" or nothing found: git failing here (killed, out of descriptors) leaves the
+            // working tree unchecked, which must stop the command.
+            audit.inputErrors.append(((error as? GitError)?.errorDescription ?? "error: \(error)")
+                + "; the working tree could not be compared with HEAD: check the repository (git status) and run attest again")
             return audit
         }
         for change in parseRaw(Substring(String(decoding: output, as: UTF8.self))) {
