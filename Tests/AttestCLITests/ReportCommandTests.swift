@@ -124,5 +124,11 @@ import Testing
         try cli.directory.write("another.txt", "not committed either")
         try cli.run(["report"]).expectSuccess()
         #expect(try markdown().contains(#"| Working tree | uncommitted changes in the working tree \(2 paths, the first another.txt\) |"#))
+        // A git status that fails is not taken for changes: the block says the tree was not checked.
+        let wrapper = try TemporaryDirectory()
+        try Data("#!/bin/sh\ncase \"$*\" in *status*) exit 1;; esac\nexec /usr/bin/git \"$@\"\n".utf8).write(to: wrapper.url.appendingPathComponent("git"))
+        chmod(wrapper.url.appendingPathComponent("git").path, 0o755)
+        try cli.run(["report"], environment: ["PATH": wrapper.url.path + ":/usr/bin:/bin"]).expectSuccess()
+        #expect(try markdown().contains("| Working tree | working tree not checked: git status failed |"))
     }
 }

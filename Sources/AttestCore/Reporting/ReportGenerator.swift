@@ -9,8 +9,8 @@ public struct ReportGenerator: Codable, Hashable, Sendable {
     /// No change to tracked files and no untracked file outside the report folder and `.attest/`;
     /// nil outside git.
     public var clean: Bool?
-    /// When the tree is not clean: what makes it so, as far as git could say (words for people, not a key of
-    /// the JSON output).
+    /// When the tree is not clean: what makes it so (words for people, not a key of the JSON output); nil with
+    /// `clean` false when git could not say (the tree counts as not clean, and the words say so).
     public var changes: Changes? = nil
 
     /// How many paths keep the tree from being clean, and the first of them (git's porcelain path, from the
@@ -52,9 +52,10 @@ public struct ReportGenerator: Codable, Hashable, Sendable {
         case nil: "working tree not checked (no git)"
         case true?: "clean working tree"
         case false?:
-            "uncommitted changes in the working tree" + (changes.map { changes in
-                " (" + (changes.count == 1 ? "" : "\(changes.count) paths, the first ") + changes.first.visible + ")"
-            } ?? "")
+            changes.map { changes in
+                "uncommitted changes in the working tree ("
+                    + (changes.count == 1 ? "" : "\(changes.count) paths, the first ") + changes.first.visible + ")"
+            } ?? "working tree not checked: git status failed"
         }
     }
 

@@ -97,7 +97,7 @@ public struct IntegrityError: Error, LocalizedError, Sendable {
     }
 
     /// For any mix of problems: stored files altered or missing, records edited, history rewritten.
-    public static let remedy = "Restore what changed from git (git checkout -- Checklists), or record corrections "
+    public static let remedy = "Restore what changed from git (in the workspace: git checkout -- Checklists), or record corrections "
         + "(attest revoke RECORD-ID --reason TEXT, then tick, waive or import again); attest verify lists every problem and its file"
 
     public var errorDescription: String? { (problems + [remedy]).joined(separator: "\n") }
