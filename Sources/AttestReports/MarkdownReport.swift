@@ -119,23 +119,14 @@ public struct MarkdownReport: Sendable {
         out.append("Every file of this report has a detached SSH signature beside it (`<file>.sig`), made as \(text(principal)) "
             + "in namespace `\(RecordSignature.reportNamespace)`. To check this file without attest, from the workspace root:")
         out.append("")
-        let command = "ssh-keygen -Y verify -f \(AllowedSigners.fileName) -I \(Self.shellWord(principal)) -n \(RecordSignature.reportNamespace) "
-            + "-s \(Self.shellWord(path + ".sig")) < \(Self.shellWord(path))"
+        let command = "ssh-keygen -Y verify -f \(AllowedSigners.fileName) -I \(Wording.shellWord(principal)) -n \(RecordSignature.reportNamespace) "
+            + "-s \(Wording.shellWord(path + ".sig")) < \(Wording.shellWord(path))"
         let fence = String(repeating: "`", count: max(3, Self.longestBacktickRun(command) + 1))
         out += [fence + "sh", command, fence, ""]
         out.append("The same command, with another report file's name, checks that file.")
         out.append("")
     }
 
-    /// A word for a POSIX shell: as it is when it holds only safe characters, else single-quoted;
-    /// control characters dropped (they cannot be signed-for principals or report paths anyway).
-    static func shellWord(_ value: String) -> String {
-        let cleaned = String(String.UnicodeScalarView(value.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }))
-        let safe = !cleaned.isEmpty && cleaned.unicodeScalars.allSatisfy {
-            $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "@%+=:,./_-".unicodeScalars.contains($0))
-        }
-        return safe ? cleaned : "'" + cleaned.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
 
     static func longestBacktickRun(_ value: String) -> Int {
         var longest = 0, run = 0

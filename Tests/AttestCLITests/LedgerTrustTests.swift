@@ -127,10 +127,10 @@ import Testing
             let modified = try cli.run(["verify"])
             #expect(modified.status == 3 && modified.stdout.contains(path) && modified.stdout.contains("alice@example.com"),
                     "editing \(path): exit \(modified.status)\n\(modified.stdout)\(modified.stderr)")
-            #expect(modified.stdout.contains("(git checkout -- '\(path)')"), "restored from where it was run: \(modified.stdout)")
+            #expect(modified.stdout.contains("(git checkout -- \(path))"), "restored from where it was run: \(modified.stdout)")
             // Run from elsewhere (--workspace), the restore command says where to run it.
             let away = try cli.run(["verify", "--workspace", cli.workspace.path], in: FileManager.default.temporaryDirectory)
-            #expect(away.status == 3 && away.stdout.contains("(git -C '\(cli.workspace.path)' checkout -- '\(path)')"), "\(away.stdout)")
+            #expect(away.status == 3 && away.stdout.contains("(git -C \(cli.workspace.path) checkout -- \(path))"), "\(away.stdout)")
             try FileManager.default.removeItem(at: url)
             let deleted = try cli.run(["verify"])
             #expect(deleted.status == 3 && deleted.stdout.contains(path) && deleted.stdout.contains("deleted"),
@@ -204,9 +204,10 @@ import Testing
         #expect(outside.status == 0 && outside.stdout.contains("not a git repository (or git is missing)"), "\(outside.stdout)\(outside.stderr)")
     }
 
-    /// git told to look elsewhere (a local core.bare or core.worktree, GIT_WORK_TREE) or failing on its second
-    /// question (HEAD) must not make an edited committed record pass as "not a repository" or "no commit yet"
-    /// (an adversary's finds): gate, report and verify refuse, exit 2.
+    /// git told to look elsewhere (a local core.bare or core.worktree) or failing on its second question (HEAD)
+    /// must not make an edited committed record pass as "not a repository" or "no commit yet" (an adversary's
+    /// finds): gate, report and verify refuse, exit 2. Variables that would place the repository elsewhere
+    /// (GIT_DIR, GIT_WORK_TREE: a linked worktree's hook exports GIT_DIR) are not passed on: the edit is caught.
     @Test(.enabled(if: hasGit, "git is not installed"))
     func gitLookingAwayFromTheRepositoryIsRefused() throws {
         let cli = try Self.committedWorkspace()
@@ -223,8 +224,16 @@ import Testing
         try expectRefused("does not take the workspace for part of a work tree")
         try Self.git(cli, "config", "--unset", "core.bare")
         let elsewhere = try TemporaryDirectory()
-        try expectRefused("does not take the workspace for part of a work tree", environment: ["GIT_WORK_TREE": elsewhere.url.path])
-        try expectRefused("git's work tree is not the folder", environment: ["GIT_WORK_TREE": cli.workspace.deletingLastPathComponent().path])
+        try Self.git(cli, "config", "core.worktree", elsewhere.url.path)
+        try expectRefused("does not take the workspace for part of a work tree")
+        try Self.git(cli, "config", "core.worktree", cli.workspace.deletingLastPathComponent().path)
+        try expectRefused("git's work tree is not the folder")
+        try Self.git(cli, "config", "--unset", "core.worktree")
+        for environment in [["GIT_WORK_TREE": elsewhere.url.path], ["GIT_WORK_TREE": cli.workspace.deletingLastPathComponent().path],
+                            ["GIT_DIR": elsewhere.url.path], ["GIT_DIR": cli.workspace.appendingPathComponent(".git").path]] {
+            let result = try cli.run(["verify"], environment: environment)
+            #expect(result.status == 3 && result.stdout.contains(Self.importFile), "\(environment): exit \(result.status)\n\(result.stdout)\(result.stderr)")
+        }
         // A git that answers the first question and dies on the second (HEAD).
         let wrapper = try TemporaryDirectory()
         try Data("#!/bin/sh\ncase \"$*\" in *--verify*HEAD*) kill -9 $$;; esac\nexec /usr/bin/git \"$@\"\n".utf8)

@@ -109,7 +109,7 @@ import Testing
         let markdown = MarkdownReport(state: ReportFixture.state, signedAs: ("alice@example.com", "Reports/demo.md")).render()
         #expect(markdown.contains("made as alice@example.com in namespace `attest-report`"))
         #expect(markdown.contains("```sh\nssh-keygen -Y verify -f allowed_signers -I alice@example.com -n attest-report -s Reports/demo.md.sig < Reports/demo.md\n```"))
-        #expect(MarkdownReport.shellWord("o'brien `x`") == "'o'\\''brien `x`'")
+        #expect(Wording.shellWord("o'brien `x`") == "'o'\\''brien `x`'")
         let odd = MarkdownReport(state: ReportFixture.state, signedAs: ("```evil", "out dir/demo.md")).render()
         #expect(odd.contains("````sh\nssh-keygen -Y verify -f allowed_signers -I '```evil' -n attest-report -s 'out dir/demo.md.sig' < 'out dir/demo.md'\n````"))
     }

@@ -3,6 +3,17 @@ public import Foundation
 /// Phrases shown to people, each written once and rendered by every output (CLI text, JSON, JUnit,
 /// markdown, OSCAL).
 public enum Wording {
+    /// A word for a POSIX shell, for commands printed to be pasted: as it is when it holds only safe
+    /// characters, else single-quoted; control characters dropped (no principal, report or record path of
+    /// attest's holds one).
+    public static func shellWord(_ value: String) -> String {
+        let cleaned = String(String.UnicodeScalarView(value.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }))
+        let safe = !cleaned.isEmpty && cleaned.unicodeScalars.allSatisfy {
+            $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "@%+=:,./_-".unicodeScalars.contains($0))
+        }
+        return safe ? cleaned : "'" + cleaned.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
     /// `1 attachment`, `2 attachments`; `plural` when adding "s" is wrong.
     public static func count(_ number: Int, _ singular: String, plural: String? = nil) -> String {
         "\(number) " + (number == 1 ? singular : plural ?? singular + "s")

@@ -9,6 +9,14 @@ public struct Git: Sendable {
     /// `--show-prefix` prints it: porcelain output names paths from the top level.
     public let prefix: String
 
+    /// git's own list of the variables that place a repository (`git rev-parse --local-env-vars`), less those
+    /// of configuration (`GIT_CONFIG_*`, which may allow the repository: `safe.directory`).
+    static let repositoryVariables = [
+        "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_DIR", "GIT_GRAFT_FILE", "GIT_IMPLICIT_WORK_TREE",
+        "GIT_INDEX_FILE", "GIT_INTERNAL_SUPER_PREFIX", "GIT_NO_REPLACE_OBJECTS", "GIT_OBJECT_DIRECTORY", "GIT_PREFIX",
+        "GIT_REPLACE_REF_BASE", "GIT_SHALLOW_FILE", "GIT_WORK_TREE",
+    ]
+
     /// What git says of a directory, from one launch of git.
     public enum Lookup: Sendable {
         /// The work tree of a repository holds it.
@@ -42,8 +50,8 @@ public struct Git: Sendable {
                 // `core.worktree`, GIT_DIR or GIT_WORK_TREE) must not make its history pass for none.
                 guard let repository else { return .none }
                 return .refused("git does not take the workspace for part of a work tree, yet it lies in a git repository "
-                    + "(\(repository)/.git): check core.bare and core.worktree (git config --list --show-origin) and the GIT_DIR and "
-                    + "GIT_WORK_TREE variables, so that committed records can be compared with their history")
+                    + "(\(repository)/.git): check core.bare and core.worktree (git config --list --show-origin), so that committed "
+                    + "records can be compared with their history")
             }
             var prefix = String(output.dropFirst("true\n".count))
             if prefix.hasSuffix("\n") { prefix.removeLast() }
@@ -51,8 +59,8 @@ public struct Git: Sendable {
             // path git names would fall outside the workspace, and nothing would be compared.
             if let repository, let expected = relativeFolder(directory, below: repository), expected != prefix {
                 return .refused("git's work tree is not the folder that holds \(repository)/.git (git places the workspace at "
-                    + "\"\(prefix)\", the folders at \"\(expected)\"): check core.worktree (git config --list --show-origin) and the "
-                    + "GIT_WORK_TREE variable, so that committed records can be compared with their history")
+                    + "\"\(prefix)\", the folders at \"\(expected)\"): check core.worktree (git config --list --show-origin), so that "
+                    + "committed records can be compared with their history")
             }
             return .repository(Git(directory: directory, prefix: prefix))
         } catch let error as GitError {
@@ -62,7 +70,7 @@ public struct Git: Sendable {
         }
         if failure.message.contains("dubious ownership") {
             return .refused("git refuses this repository because another user owns it (\"dubious ownership\"); allow it with "
-                + "git config --global --add safe.directory '\(directory.path)' (in CI: the checkout's folder)")
+                + "git config --global --add safe.directory \(Wording.shellWord(directory.path)) (in CI: the checkout's folder)")
         }
         // A repository around the workspace must never pass for none, whatever kept git from answering (git
         // missing, killed, out of descriptors): its history is the trail, and the checks against it would be
@@ -138,6 +146,10 @@ public struct Git: Sendable {
 
     static func run(_ arguments: [String], in directory: URL) throws -> Data {
         var environment = ProcessInfo.processInfo.environment
+        // The repository is the one the workspace lies in, found from it (`-C`), as git does for a submodule:
+        // the variables that point git at another repository, work tree or index are not passed on (a hook of
+        // a linked worktree exports GIT_DIR, and GIT_WORK_TREE could hide the workspace's history).
+        for name in Self.repositoryVariables { environment.removeValue(forKey: name) }
         environment["GIT_OPTIONAL_LOCKS"] = "0"  // reading commands never take git's index lock
         environment["LC_ALL"] = "C"
         let outcome: Subprocess.Outcome

@@ -74,7 +74,7 @@ public struct GitAudit: Sendable {
                 let path = String(entry.dropFirst(2))
                 guard let relative = git.workspacePath(path), isGuarded(relative, checklist: checklist) else { continue }
                 audit.problems.append("\(relative): git is told not to look at this file (\(tag == "S" ? "skip-worktree" : "assume-unchanged")), "
-                    + "so its edits would go unseen; clear it (git update-index --no-assume-unchanged --no-skip-worktree -- '\(relative)')")
+                    + "so its edits would go unseen; clear it (git update-index --no-assume-unchanged --no-skip-worktree -- \(Wording.shellWord(relative)))")
             }
         } catch {
             // Never "no commit yet" or nothing found: git failing here (killed, out of descriptors) leaves the
@@ -107,7 +107,7 @@ public struct GitAudit: Sendable {
     static func restoreCommand(_ git: Git, path: String) -> String {
         let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.resolvingSymlinksInPath().path
         let workspace = git.directory.standardizedFileURL.resolvingSymlinksInPath().path
-        return "git " + (here == workspace ? "" : "-C '\(git.directory.path)' ") + "checkout -- '\(path)'"
+        return "git " + (here == workspace ? "" : "-C \(Wording.shellWord(git.directory.path)) ") + "checkout -- \(Wording.shellWord(path))"
     }
 
     /// Why `--since REVISION` names no commit here (with what to do), or nil when it does.
