@@ -51,10 +51,10 @@ public struct Ledger: Sendable {
     /// Evaluates every item at `asOf`. Attachments are checked through the stat cache, or re-hashed when
     /// `rehash` is set (what `verify` does). `table` replaces the import's item table (a re-derived one).
     public func evaluate(asOf: Date, rehash: Bool = false, table: [ChecklistItem]? = nil) throws -> ChecklistState {
-        let evaluator = Evaluator(checklistID: store.id, records: records)
-        let hashes = evaluator.attachmentHashes(asOf: asOf)
-        let checks = rehash ? store.attachments.verify(hashes) : store.attachments.check(hashes)
-        var state = try evaluator.evaluate(asOf: asOf, attachments: checks, table: table)
+        let attachments = store.attachments
+        var state = try Evaluator(checklistID: store.id, records: records).evaluate(asOf: asOf, table: table) { hashes in
+            rehash ? attachments.verify(hashes) : attachments.check(hashes)
+        }
         guard state.importRecord != nil else {
             let first = imports.imports.first.map { " (first imported \(Timestamp.format($0.record.recordedAt)))" } ?? ""
             throw StoreError.invalidInput("checklist \(store.id) had no item table as of \(Timestamp.format(asOf))\(first); give a later --as-of")

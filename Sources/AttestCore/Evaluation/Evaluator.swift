@@ -34,6 +34,19 @@ public struct Evaluator: Sendable {
     /// a hash missing from it counts as intact. `table` replaces the import's item table (when `verify`
     /// derived another from the source). Throws when the item table forked.
     public func evaluate(asOf: Date, attachments: [String: AttachmentStore.Check], table override: [ChecklistItem]? = nil) throws -> ChecklistState {
+        try evaluate(asOf: asOf, table: override) { _ in attachments }
+    }
+
+    /// Evaluates every item, checking the attachments that evidence relies on (`attachmentHashes(asOf:)`)
+    /// with `checkAttachments` (the stat cache, or re-hashing). The state digest and the attachment checks
+    /// run on threads of their own while the records are ordered and grouped: they depend on the records alone.
+    public func evaluate(asOf: Date, table override: [ChecklistItem]? = nil,
+                         checkAttachments: @escaping @Sendable (Set<String>) -> [String: AttachmentStore.Check]) throws -> ChecklistState {
+        let digest = Background { [records, checklistID] in
+            StateDigest.current(checklistID: checklistID, records: records.lazy.filter { Self.isVisible($0.record, asOf: asOf) })
+        }
+        let checks = Background { [self] in checkAttachments(attachmentHashes(asOf: asOf)) }
+        defer { _ = checks.value }  // also when the table forked: it may be writing the stat cache
         // Sort positions, not records: moving 10^5 records around costs more than comparing them.
         let order = records.indices.filter { Self.isVisible(records[$0].record, asOf: asOf) }
             .sorted { Record.isOrderedBefore(records[$0].record, records[$1].record) }
@@ -85,20 +98,19 @@ public struct Evaluator: Sendable {
         if case .import(let body)? = importRecord?.body { table = override ?? body.items }
         let firstSeen = chain.firstSeen(asOf: asOf)
         let signing = Signing(unsigned: unsigned, approved: approved)
-        // The digest and the items are independent: one core each.
-        let visible = order.map { records[$0] }
-        let results = Parallel.map(2) { [table, byItem, revocations, reviews] part -> Part in
-            if part == 0 { return .digest(StateDigest.current(checklistID: checklistID, records: visible)) }
-            return .states(table.map { item in
+        let attachments = checks.value
+        // Items are independent of each other: a run of them on each core, a few runs a core.
+        let runs = Parallel.ranges(table.count, runs: ProcessInfo.processInfo.activeProcessorCount * 4)
+        let states = Parallel.map(runs.count) { [table, byItem, revocations, reviews] run in
+            table[runs[run]].map { item in
                 evaluate(item, firstSeen: firstSeen[item.id], records: byItem[item.id] ?? [], revocations: revocations, reviews: reviews,
                          signing: signing, settings: settings, asOf: asOf, attachments: attachments)
-            })
-        }
-        guard case .digest(let digest) = results[0], case .states(let states) = results[1] else { preconditionFailure() }
+            }
+        }.flatMap { $0 }
         return ChecklistState(
             checklist: checklistView(importRecord: importRecord, settings: settings, items: table), asOf: asOf, settings: settings,
             importRecord: importRecord, items: states, signatures: signatures,
-            digest: digest, recordCount: order.count)
+            digest: digest.value, recordCount: order.count)
     }
 
     /// The one rule for signatures. The settings in effect are those of the last settings record that counts;
@@ -118,12 +130,6 @@ public struct Evaluator: Sendable {
         var unsigned = Set<String>()
         for stored in records where !stored.signature.isValid { unsigned.insert(stored.record.id) }
         return (settings, unsigned)
-    }
-
-    /// What each of the two cores computes.
-    private enum Part: Sendable {
-        case digest(String)
-        case states([ItemState])
     }
 
     /// Which records signatures keep from counting, and which waivers and marks their approver co-signed.
