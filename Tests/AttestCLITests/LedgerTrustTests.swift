@@ -459,6 +459,29 @@ import Testing
         if folder != "checklist" { try cli.run(["tick", "ACCS-11", "--note", "n", "--by", "a"]).expectSuccess() }
     }
 
+    @Test func oneIDInTwoItemFoldersIsExitTwoNamingBothFiles() throws {
+        let cli = try CLI.withDefaultChecklist()
+        let first = "\(LedgerTrustTests.checklist)/records/ACCS-12/ev-rule.json"
+        let second = "\(LedgerTrustTests.checklist)/records/ACCS-13/ev-rule.json"
+        var evidence = Self.evidence
+        evidence["attachments"] = nil  // no missing attachment: that would be an integrity failure, which wins
+        var other = evidence
+        other["item"] = "ACCS-13"
+        try LedgerTrustTests.write(cli, first, evidence)
+        try LedgerTrustTests.write(cli, second, other)
+        for command in [["status"], ["gate"], ["report"], ["verify"]] {
+            let result = try cli.run(command)
+            let output = result.stdout + result.stderr
+            #expect(result.status == 2 && output.contains("record ID \"ev-rule\" is also used by") && output.contains(first) && output.contains(second),
+                    "\(command): exit \(result.status)\n\(output)")
+        }
+        // One file name in two folders is no duplicate while only one of the records is valid there.
+        try FileManager.default.removeItem(at: cli.workspace.appendingPathComponent(second))
+        try LedgerTrustTests.write(cli, second, evidence)  // item ACCS-12 in ACCS-13/: an input error of its own
+        let result = try cli.run(["status"])
+        #expect(result.status == 2 && !result.stderr.contains("also used by") && result.stderr.contains(second), "\(result.stderr)")
+    }
+
     @Test func filesOutsideRecordsAreNeverReadAsRecords() throws {
         let cli = try CLI.withDefaultChecklist()
         try LedgerTrustTests.write(cli, "\(LedgerTrustTests.checklist)/source/matrix.json", Self.evidence)

@@ -189,22 +189,28 @@ public struct ChecklistStore: Sendable {
     public func loadRecords(_ scope: Scope = .all, signatures: SignatureContext? = nil, cached: Bool = false) -> RecordSet {
         var errors: [StoreError] = []
         var orphans: [String] = []
-        let paths = listRecordFiles(scope, errors: &errors, orphanSignatures: &orphans)
         let context = signatures ?? SignatureContext(allowedSigners: AllowedSigners(entries: []), allowedSignersSHA256: nil)
-        let cache: RecordCache? = cached && scope == .all && !paths.isEmpty
-            ? RecordCache.load(recordCacheURL, allowedSignersSHA256: context.allowedSignersSHA256 ?? "") : nil
+        // The record cache (tens of megabytes at 10^5 records) is read while the folders are listed.
+        let cacheLoad = cached && scope == .all
+            ? Background { [recordCacheURL] in RecordCache.load(recordCacheURL, allowedSignersSHA256: context.allowedSignersSHA256 ?? "") } : nil
+        let paths = listRecordFiles(scope, errors: &errors, orphanSignatures: &orphans)
+        let cache = paths.isEmpty ? nil : cacheLoad?.value
         let now = RecordCache.FileKey.now()
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, paths.count / 64 + 1))
-        let chunk = (paths.count + workers - 1) / max(1, workers)
+        // A record's ID is its file name's stem (`RecordValidator`): IDs shared by records in several folders
+        // are found among the names, beside the reading.
+        let sharedNames = Background { Self.namesInSeveralFolders(paths) }
+        // A few runs of files a core, handed out as cores come free: two halves left one core idle while the
+        // other finished its half.
+        let runs = Parallel.ranges(paths.count, runs: min(ProcessInfo.processInfo.activeProcessorCount * 32, paths.count / 256 + 1))
         let base = directory.path
         let display = displayPath
         let checklistID = id
-        let slots = paths.isEmpty ? [] : Parallel.map(workers) { worker -> Slot in
-            let decoder = JSONCoding.decoder()
+        let slots = Parallel.map(runs.count) { run -> Slot in
+            var decoder: JSONDecoder?  // for records the fast reader leaves: made when one comes
             var slot = Slot()
-            let range = (worker * chunk)..<min(paths.count, (worker + 1) * chunk)
+            let range = runs[run]
             slot.records.records.reserveCapacity(range.count)
-            var cursor = range.isEmpty ? 0 : cache?.lowerBound(paths[range.lowerBound].relative) ?? 0
+            var cursor = cache?.lowerBound(paths[range.lowerBound].relative) ?? 0
             // The folder being read, open: its files are looked up by name, not by their whole path.
             var folderDescriptor: (folder: String, descriptor: Int32)?
             defer { if let folderDescriptor, folderDescriptor.descriptor >= 0 { close(folderDescriptor.descriptor) } }
@@ -237,7 +243,10 @@ public struct ChecklistStore: Sendable {
                     let limit = folder == Self.checklistFolder ? SafeFile.Limit.importRecord : SafeFile.Limit.record
                     let data = try SafeFile.read(base + "/" + relative, display: shown, limit: limit, what: "record")
                     // The common record types are read directly; anything else, and every diagnostic, by JSONDecoder.
-                    let record = try FastRecordReader.read(data) ?? JSONCoding.decode(Record.self, from: data, path: shown, decoder: decoder)
+                    let record = try FastRecordReader.read(data) ?? {
+                        if decoder == nil { decoder = JSONCoding.decoder() }
+                        return try JSONCoding.decode(Record.self, from: data, path: shown, decoder: decoder!)
+                    }()
                     try RecordValidator.check(record, path: shown, folder: folder, fileName: fileName, checklistID: checklistID)
                     let sha256 = FileHasher.sha256(of: data)
                     var signature = RecordSignature.unsigned
@@ -286,8 +295,10 @@ public struct ChecklistStore: Sendable {
            (try? workspace.cacheDirectoryCreated()) != nil {
             cache.save(Array(outcomes.joined()), to: recordCacheURL)
         }
-        result.errors += duplicateIDs(result.records)
+        result.errors += duplicateIDs(result.records, sharing: sharedNames.value)
         result.orphanSignatures = orphans.map { "\(displayPath)/\($0)" }
+        // The file list, the cache and the workers' leftovers are freed beside the evaluation that comes next.
+        Parallel.release((consume paths, consume slots, consume cache))
         return result
     }
 
@@ -298,8 +309,19 @@ public struct ChecklistStore: Sendable {
         var outcomes: [RecordCache.Outcome] = []
     }
 
-    private func duplicateIDs(_ records: [StoredRecord]) -> [StoreError] {
-        var seen = Set<String>(minimumCapacity: records.count)
+    /// The file names that lie in more than one folder.
+    private static func namesInSeveralFolders(_ files: [RecordFile]) -> Set<String> {
+        var seen = Set<String>(minimumCapacity: files.count)
+        var shared = Set<String>()
+        for file in files where !seen.insert(file.name).inserted { shared.insert(file.name) }
+        return shared
+    }
+
+    /// Records whose ID another record has too: only among those whose file name several folders hold.
+    private func duplicateIDs(_ records: [StoredRecord], sharing names: Set<String>) -> [StoreError] {
+        guard !names.isEmpty else { return [] }
+        let records = records.filter { names.contains($0.record.id + ".json") }
+        var seen = Set<String>()
         var errors: [StoreError] = []
         for stored in records where !seen.insert(stored.record.id).inserted {
             let other = records.first { $0.record.id == stored.record.id }!
