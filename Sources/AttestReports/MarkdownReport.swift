@@ -215,8 +215,7 @@ public struct MarkdownReport: Sendable {
         output.write(Array("## Evidence\n\n".utf8))
         let report = self, chunk = 8
         output.writeOrdered((withEvidence.count + chunk - 1) / chunk) { run in
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(1 << 16)
+            var bytes = ByteBuffer(capacity: 1 << 16)
             for item in withEvidence[(run * chunk)..<min(withEvidence.count, (run + 1) * chunk)] {
                 report.appendEvidence(of: item, to: &bytes)
             }
@@ -226,36 +225,36 @@ public struct MarkdownReport: Sendable {
 
     /// An item's evidence: a heading, then each record with its attachments, links, revocation and review.
     /// Written straight into bytes (a few lines for each of 10^5 records at scale).
-    private func appendEvidence(of item: ItemState, to out: inout [UInt8]) {
-        out += "### \(item.item.id): \(text(item.item.task))\n\n".utf8
+    private func appendEvidence(of item: ItemState, to out: inout ByteBuffer) {
+        out.append(utf8: "### \(item.item.id): \(text(item.item.task))\n\n")
         for evidence in item.evidence {
             let record = evidence.record
-            out += "- `".utf8; out += record.id.utf8; out += "` recorded ".utf8; Timestamp.append(record.recordedAt, to: &out)
-            out += " by ".utf8; out += text(record.by).utf8; out += ", effective ".utf8
-            out += Timestamp.human(evidence.evidence.effective).utf8
-            if let until = evidence.validUntil { out += ", valid through ".utf8; out += Timestamp.through(until).utf8 }
-            out += ": **".utf8; out += evidence.standingText.utf8; out += "**; ".utf8; out += signature(record).utf8; out.append(0x0A)
-            if let note = evidence.evidence.note { out += "  - note: ".utf8; out += text(note).utf8; out.append(0x0A) }
+            out.append("- `"); out.append(utf8: record.id); out.append("` recorded "); Timestamp.append(record.recordedAt, to: &out)
+            out.append(" by "); out.append(utf8: text(record.by)); out.append(", effective ")
+            out.append(utf8: Timestamp.human(evidence.evidence.effective))
+            if let until = evidence.validUntil { out.append(", valid through "); out.append(utf8: Timestamp.through(until)) }
+            out.append(": **"); out.append(utf8: evidence.standingText); out.append("**; "); out.append(utf8: signature(record)); out.append(0x0A)
+            if let note = evidence.evidence.note { out.append("  - note: "); out.append(utf8: text(note)); out.append(0x0A) }
             for attachment in evidence.evidence.attachments {
                 let damage = evidence.damagedAttachments.first { $0.attachment == attachment }
-                out += "  - attachment ".utf8; out += text(attachment.name).utf8; out += ", ".utf8
-                out += String(attachment.size).utf8; out += (attachment.size == 1 ? " byte, " : " bytes, ").utf8
-                out += text(attachment.mediaType).utf8
-                if let named = attachment.extensionMediaType { out += " (its name suggests \(text(named)))".utf8 }
-                out += ", SHA-256 `".utf8; out += attachment.sha256.utf8; out.append(UInt8(ascii: "`"))
-                if let damage { out += (damage.check == .missing ? " — **MISSING**" : " — **ALTERED**").utf8 }
+                out.append("  - attachment "); out.append(utf8: text(attachment.name)); out.append(", ")
+                out.append(utf8: String(attachment.size)); out.append(attachment.size == 1 ? " byte, " : " bytes, ")
+                out.append(utf8: text(attachment.mediaType))
+                if let named = attachment.extensionMediaType { out.append(utf8: " (its name suggests \(text(named)))") }
+                out.append(", SHA-256 `"); out.append(utf8: attachment.sha256); out.append(UInt8(ascii: "`"))
+                if let damage { out.append(damage.check == .missing ? " — **MISSING**" : " — **ALTERED**") }
                 out.append(0x0A)
             }
-            for link in evidence.evidence.links { out += "  - link: ".utf8; out += text(link).utf8; out.append(0x0A) }
+            for link in evidence.evidence.links { out.append("  - link: "); out.append(utf8: text(link)); out.append(0x0A) }
             for reference in evidence.evidence.references {
-                out += "  - reference: \(text(reference.url)), SHA-256 `\(reference.sha256)` (not checked locally)\n".utf8
+                out.append(utf8: "  - reference: \(text(reference.url)), SHA-256 `\(reference.sha256)` (not checked locally)\n")
             }
             if let revocation = evidence.revocation, case .revocation(let body) = revocation.body {
-                out += "  - revoked \(Timestamp.format(revocation.recordedAt)) by \(text(revocation.by)): \(text(body.reason)); \(signature(revocation))\n".utf8
+                out.append(utf8: "  - revoked \(Timestamp.format(revocation.recordedAt)) by \(text(revocation.by)): \(text(body.reason)); \(signature(revocation))\n")
             }
             if let review = evidence.review, case .review(let body) = review.body {
-                out += ("  - \(body.decision == .accept ? "accepted" : "rejected") \(Timestamp.format(review.recordedAt)) by \(text(review.by))"
-                    + (body.comment.map { ": \(text($0))" } ?? "") + "; \(signature(review))\n").utf8
+                out.append(utf8: "  - \(body.decision == .accept ? "accepted" : "rejected") \(Timestamp.format(review.recordedAt)) by \(text(review.by))"
+                    + (body.comment.map { ": \(text($0))" } ?? "") + "; \(signature(review))\n")
             }
         }
         out.append(0x0A)

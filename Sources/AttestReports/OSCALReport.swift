@@ -122,7 +122,9 @@ public struct OSCALReport: Sendable {
                 json.member("uuid", UUIDv5.make(["assessment-results", id, asOf, report.state.digest]))
             })
         }
-        output.write(json.bytes + [0x0A])
+        var bytes = json.bytes
+        bytes.append(0x0A)
+        output.write(bytes)
     }
 
     // MARK: Parts

@@ -9,7 +9,7 @@ import Foundation
 /// Large arrays are rendered in pieces on every core: `elements(_:to:chunk:_:)` writes what came before
 /// to the output, then hands each run of elements to a writer of its own that starts inside the array.
 struct PrettyJSON {
-    private(set) var bytes: [UInt8] = []
+    private(set) var bytes = ByteBuffer(capacity: 1 << 12)
     /// The indent of the members or elements of the container being written.
     private var indent: Int
     /// Open containers.
@@ -34,7 +34,7 @@ struct PrettyJSON {
         indent = elementIndent
         depth = 1
         empty = !hasElements
-        bytes.reserveCapacity(1 << 20)
+        bytes = ByteBuffer(capacity: 1 << 20)
     }
 
     // MARK: Values
@@ -49,10 +49,8 @@ struct PrettyJSON {
         if !lastKeys.isEmpty { lastKeys[lastKeys.count - 1] = key }
         #endif
         bytes.append(UInt8(ascii: "\""))
-        Self.append(name, to: &bytes)
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
-        bytes.append(0x20)
+        bytes.append(name)
+        bytes.append("\": ")
         afterKey = true
     }
 
@@ -76,11 +74,11 @@ struct PrettyJSON {
 
     /// A piece that needs no escaping.
     mutating func text(_ piece: StaticString) {
-        Self.append(piece, to: &bytes)
+        bytes.append(piece)
     }
 
     mutating func text(_ number: Int) {
-        bytes.append(contentsOf: String(number).utf8)
+        bytes.append(utf8: String(number))
     }
 
     /// An instant as records store it (`Timestamp.format`).
@@ -99,23 +97,23 @@ struct PrettyJSON {
 
     /// A prop whose value is an instant (`Timestamp.format`).
     mutating func prop(_ name: StaticString, _ value: Date) {
-        prop(name: { Self.append(name, to: &$0) },
+        prop(name: { $0.append(name) },
              value: { Timestamp.append(value, to: &$0) })
     }
 
     /// What `object` with the members name, ns and value writes, without its bookkeeping: a report has a
     /// prop for each fact of each of 10^5 records. (Keys in order: name < ns < value.)
-    private mutating func prop(name: (inout [UInt8]) -> Void, value: (inout [UInt8]) -> Void) {
+    private mutating func prop(name: (inout ByteBuffer) -> Void, value: (inout ByteBuffer) -> Void) {
         beginValue()
         bytes.append(UInt8(ascii: "{"))
         LineStart.append(indent: indent + 2, to: &bytes)
-        Self.append("\"name\": \"", to: &bytes)
+        bytes.append("\"name\": \"")
         name(&bytes)
-        Self.append("\",", to: &bytes)
+        bytes.append("\",")
         LineStart.append(indent: indent + 2, to: &bytes)
-        bytes.append(contentsOf: Self.namespaceMember)
+        bytes.append(UnsafeRawBufferPointer(Self.namespaceMember))
         LineStart.append(indent: indent + 2, to: &bytes)
-        Self.append("\"value\": \"", to: &bytes)
+        bytes.append("\"value\": \"")
         value(&bytes)
         bytes.append(UInt8(ascii: "\""))
         LineStart.append(indent: indent, to: &bytes)
@@ -125,19 +123,15 @@ struct PrettyJSON {
 
     /// `"ns": "<attest's namespace>",`, made once (plain memory: appending it retains nothing).
     private nonisolated(unsafe) static let namespaceMember: UnsafeBufferPointer<UInt8> = {
-        var member: [UInt8] = []
+        var member = ByteBuffer()
         JSONString.append("ns", to: &member)
-        member += ": ".utf8
+        member.append(": ")
         JSONString.append(OSCALReport.propertyNamespace, to: &member)
         member.append(UInt8(ascii: ","))
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: member.count)
-        _ = buffer.initialize(from: member)
+        _ = buffer.initialize(from: member.array)
         return UnsafeBufferPointer(buffer)
     }()
-
-    private static func append(_ text: StaticString, to bytes: inout [UInt8]) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-    }
 
     mutating func object(_ body: (inout PrettyJSON) -> Void) {
         beginValue()
@@ -169,7 +163,7 @@ struct PrettyJSON {
                            _ element: @Sendable (Int, inout PrettyJSON) -> Void) {
         guard count > 0 else { return }
         output.write(bytes)
-        bytes.removeAll(keepingCapacity: true)
+        bytes.removeAll()
         let indent = indent, hasElements = !empty
         output.writeOrdered((count + chunk - 1) / chunk) { run in
             var json = PrettyJSON(elementsAt: indent, hasElements: hasElements || run > 0)

@@ -38,6 +38,10 @@ final class ReportOutput: @unchecked Sendable {
         bytes.withUnsafeBytes { _ = write($0.baseAddress, $0.count) }
     }
 
+    func write(_ bytes: ByteBuffer) {
+        bytes.withUnsafeBytes { _ = write($0.baseAddress, $0.count) }
+    }
+
     /// Writes `count` bytes from `bytes`; returns `count`, or -1 once a write has failed (libxml2's
     /// output callback contract).
     @discardableResult
@@ -71,7 +75,7 @@ final class ReportOutput: @unchecked Sendable {
     /// `render(i)` for `i` in `0..<count`, rendered on every core and written in index order, each as soon
     /// as it and those before it are ready (a writer thread beside the renderers), so that neither the whole
     /// part nor a second copy of it is ever held in memory.
-    func writeOrdered(_ count: Int, _ render: @Sendable (Int) -> [UInt8]) {
+    func writeOrdered(_ count: Int, _ render: @Sendable (Int) -> ByteBuffer) {
         guard count > 1 else {
             if count == 1 { write(render(0)) }
             return
@@ -106,19 +110,19 @@ final class ReportOutput: @unchecked Sendable {
 
     /// Rendered chunks waiting for the writer, each handed over once.
     private final class ChunkQueue: @unchecked Sendable {
-        private var chunks: [[UInt8]?]
+        private var chunks: [ByteBuffer?]
         private let condition = NSCondition()
 
         init(count: Int) { chunks = Array(repeating: nil, count: count) }
 
-        func put(_ index: Int, _ chunk: [UInt8]) {
+        func put(_ index: Int, _ chunk: ByteBuffer) {
             condition.lock()
             chunks[index] = chunk
             condition.broadcast()
             condition.unlock()
         }
 
-        func take(_ index: Int) -> [UInt8] {
+        func take(_ index: Int) -> ByteBuffer {
             condition.lock()
             defer { condition.unlock() }
             while chunks[index] == nil { condition.wait() }

@@ -1,4 +1,5 @@
 @testable import AttestReports
+import AttestCore
 import Foundation
 import Testing
 
@@ -53,7 +54,9 @@ import Testing
         let output = ReportOutput()
         output.writeOrdered(200) { index in
             if index % 7 == 0 { usleep(200) }  // some runs finish late
-            return Array("\(index),".utf8)
+            var bytes = ByteBuffer()
+            bytes.append(utf8: "\(index),")
+            return bytes
         }
         #expect(String(decoding: output.memory, as: UTF8.self) == (0..<200).map { "\($0)," }.joined())
     }

@@ -156,10 +156,11 @@ public enum Timestamp {
     }
 
     /// `format(date)`'s 24 bytes appended to `bytes`, without a string in between (reports write 10^5 of them).
-    public static func append(_ date: Date, to bytes: inout [UInt8]) {
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: 24))
-        bytes.withUnsafeMutableBufferPointer { write(date, into: $0.baseAddress! + start) }
+    public static func append(_ date: Date, to bytes: inout ByteBuffer) {
+        bytes.write(atMost: 24) { out in
+            write(date, into: out)
+            return 24
+        }
     }
 
     /// `format`'s 24 bytes, written at `out`.

@@ -6,8 +6,9 @@ public import Foundation
 /// records fuzz target hold it to JSONEncoder's bytes for every record they read.
 public enum RecordWriter {
     public static func encode(_ record: Record) -> Data {
-        var json = JSONText()
-        if case .import(let body) = record.body { json.bytes.reserveCapacity(4096 + body.items.count * 700) }
+        var capacity = 4096
+        if case .import(let body) = record.body { capacity += body.items.count * 700 }
+        var json = JSONText(capacity: capacity)
         var members: [(key: String, value: Value)] = [
             ("schemaVersion", .string(record.schemaVersion)), ("type", .string(record.type.rawValue)), ("id", .string(record.id)),
             ("checklist", .string(record.checklist)), ("recordedAt", .date(record.recordedAt)), ("by", .string(record.by)),
@@ -51,7 +52,7 @@ public enum RecordWriter {
         }
         json.endObject()
         json.bytes.append(0x0A)
-        return Data(json.bytes)
+        return json.bytes.withUnsafeBytes { Data($0) }
     }
 
     enum Value {
@@ -71,14 +72,15 @@ public enum RecordWriter {
 /// JSON text as Foundation's JSONEncoder writes it with `.prettyPrinted`: members and elements on their own
 /// lines, indented two spaces a level, `"key" : value`, an empty object or array as `{`, an empty line, `}`.
 struct JSONText {
-    var bytes: [UInt8] = []
+    var bytes: ByteBuffer
     private var level = 0
     private var empty = true
 
-    init() {}
+    init(capacity: Int) { bytes = ByteBuffer(capacity: capacity) }
 
     /// A writer that continues at `level`, after a member or element when `empty` is false.
-    init(level: Int, empty: Bool) {
+    init(level: Int, empty: Bool, capacity: Int) {
+        bytes = ByteBuffer(capacity: capacity)
         self.level = level
         self.empty = empty
     }
@@ -113,8 +115,8 @@ struct JSONText {
     mutating func write(_ value: RecordWriter.Value) {
         switch value {
         case .string(let text): string(text)
-        case .int(let number): bytes += String(number).utf8
-        case .bool(let flag): bytes += (flag ? "true" : "false").utf8
+        case .int(let number): bytes.append(utf8: String(number))
+        case .bool(let flag): bytes.append(utf8: (flag ? "true" : "false"))
         case .date(let value): date(value)
         case .strings(let values): strings(values)
         case .attachments(let values):
@@ -127,7 +129,7 @@ struct JSONText {
                 member("name", attachment.name)
                 member("sha256", attachment.sha256)
                 key("size")
-                bytes += String(attachment.size).utf8
+                bytes.append(utf8: String(attachment.size))
                 endObject()
             }
             endArray()
@@ -161,16 +163,15 @@ struct JSONText {
             let runs = items.count < 2048 ? 1 : ProcessInfo.processInfo.activeProcessorCount * 2
             let size = (items.count + runs - 1) / max(1, runs)
             let level = self.level
-            let written = Parallel.map(runs) { run -> [UInt8] in
-                var json = JSONText(level: level, empty: run == 0)
-                json.bytes.reserveCapacity(size * 700)
+            let written = Parallel.map(runs) { run -> ByteBuffer in
+                var json = JSONText(level: level, empty: run == 0, capacity: size * 700)
                 for item in items[min(items.count, run * size)..<min(items.count, (run + 1) * size)] {
                     json.element()
                     json.item(item)
                 }
                 return json.bytes
             }
-            for run in written { bytes += run }
+            for run in written { bytes.append(run) }
             empty = items.isEmpty
             endArray()
         }
@@ -189,7 +190,7 @@ struct JSONText {
         key("notes")
         strings(item.notes)
         key("number")
-        bytes += String(item.number).utf8
+        bytes.append(utf8: String(item.number))
         key("responsibility")
         beginObject()
         for (party, letters) in item.responsibility.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
@@ -197,16 +198,16 @@ struct JSONText {
         }
         endObject()
         key("retired")
-        bytes += (item.retired ? "true" : "false").utf8
+        bytes.append(utf8: (item.retired ? "true" : "false"))
         if let interval = item.reviewInterval { member("reviewInterval", interval.description) }
         member("section", item.section)
         if let single = item.singleColumn {
             key("singleColumn")
-            bytes += (single ? "true" : "false").utf8
+            bytes.append(utf8: (single ? "true" : "false"))
         }
         if let line = item.sourceLine {
             key("sourceLine")
-            bytes += String(line).utf8
+            bytes.append(utf8: String(line))
         }
         member("task", item.task)
         endObject()
@@ -260,12 +261,12 @@ public enum LineStart {
         return UnsafePointer(bytes)
     }()
 
-    public static func append(indent: Int, to out: inout [UInt8]) {
+    public static func append(indent: Int, to out: inout ByteBuffer) {
         if indent < count {
-            out.append(contentsOf: UnsafeBufferPointer(start: bytes, count: indent + 1))
+            out.append(UnsafeRawBufferPointer(start: bytes, count: indent + 1))
         } else {
             out.append(0x0A)
-            out.append(contentsOf: repeatElement(0x20, count: indent))
+            for _ in 0..<indent { out.append(0x20) }
         }
     }
 }
@@ -274,33 +275,44 @@ public enum LineStart {
 /// control characters as `\u00XX`, everything else (`/`, DEL, non-ASCII) as its UTF-8. Records and the OSCAL
 /// document both write strings through it.
 public enum JSONString {
-    public static func append(_ text: String, to bytes: inout [UInt8]) {
+    public static func append(_ text: String, to bytes: inout ByteBuffer) {
         bytes.append(UInt8(ascii: "\""))
         appendEscaped(text, to: &bytes)
         bytes.append(UInt8(ascii: "\""))
     }
 
     /// `text` escaped as inside a JSON string, without the quotes (a string written in pieces).
-    public static func appendEscaped(_ text: String, to bytes: inout [UInt8]) {
-        let plain = text.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
-            for byte in utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
-            bytes.append(contentsOf: utf8)
-            return true
+    public static func appendEscaped(_ text: String, to bytes: inout ByteBuffer) {
+        // Read in place (a native string always is): copying the string would retain and release it.
+        if text.utf8.withContiguousStorageIfAvailable({ appendEscaped(UnsafeRawBufferPointer($0), to: &bytes) }) == nil {
+            var text = text
+            text.withUTF8 { appendEscaped(UnsafeRawBufferPointer($0), to: &bytes) }
         }
-        guard plain != true else { return }
-        for byte in text.utf8 {
+    }
+
+    private static func appendEscaped(_ utf8: UnsafeRawBufferPointer, to bytes: inout ByteBuffer) {
+        // Runs that need no escaping (most strings are one) are copied whole.
+        var plainFrom = 0, index = 0
+        while index < utf8.count {
+            let byte = utf8[index]
+            index += 1
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            bytes.append(UnsafeRawBufferPointer(rebasing: utf8[plainFrom..<(index - 1)]))
+            plainFrom = index
             switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), byte]
-            case 0x08: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
-            case 0x0C: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
-            case 0x0A: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case 0x0D: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case 0x09: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
-            default: bytes.append(byte)
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
+            case 0x08: bytes.append("\\b")
+            case 0x0C: bytes.append("\\f")
+            case 0x0A: bytes.append("\\n")
+            case 0x0D: bytes.append("\\r")
+            case 0x09: bytes.append("\\t")
+            default:
+                let hex: StaticString = "0123456789abcdef"
+                bytes.append("\\u00")
+                bytes.append(hex.utf8Start[Int(byte >> 4)])
+                bytes.append(hex.utf8Start[Int(byte & 0x0F)])
             }
         }
+        bytes.append(UnsafeRawBufferPointer(rebasing: utf8[plainFrom...]))
     }
 }
