@@ -213,3 +213,38 @@ import Testing
         #expect(fixture.state(asOf: "2026-02-10").digest != before, "a back-dated record changes it")
     }
 }
+
+/// The state digest (`v2:`), held to its definition computed the plain way: each record's
+/// `record <TAB> ID <TAB> SHA-256` line sorted by the ID's UTF-8 bytes, then each source's line sorted, after
+/// the header.
+@Suite struct StateDigestTests {
+    static func plainDigest(checklistID: String, records: [StoredRecord]) -> String {
+        let lines = records.sorted { $0.record.id.utf8.lexicographicallyPrecedes($1.record.id.utf8) }
+            .map { "record\t\($0.record.id)\t\($0.sha256)\n" }
+        let sources = Set(records.compactMap { stored -> String? in
+            if case .import(let body) = stored.record.body { return body.source.sha256 }
+            return nil
+        }).sorted().map { "source\t\($0)\n" }
+        return "v2:" + FileHasher.sha256(of: Data(("attest-state-v2\t\(checklistID)\n" + lines.joined() + sources.joined()).utf8))
+    }
+
+    @Test func theDigestIsItsDefinition() {
+        var fixture = EvaluatorFixture(items: [EvaluatorFixture.item("T-1", "R")])
+        // IDs that share their first 16 bytes and more, IDs that are prefixes of others, and one out of order.
+        var records = fixture.records
+        let ids = ["ev-20261127T101500Z-1a2b3c4d", "ev-20261127T101500Z-1a2b3c4", "ev-20261127T101500Z-0fffffff", "ev-2026",
+                   "ev-20261127T101500Z-1a2b3c4d-b", "ev-20261127T101500Y-zzzzzzzz", "ev-a", "ev-20261127T101500Z-1A2B3C4D"]
+        for (index, id) in ids.enumerated() {
+            let record = Record(id: id, checklist: "demo", item: "T-1", recordedAt: EvaluatorFixture.date("2026-02-01"), by: "alice",
+                                body: .evidence(Evidence(note: "\(index)", links: [], attachments: [], references: [],
+                                                         effective: EvaluatorFixture.date("2026-02-01"), validUntil: nil)))
+            records.append(StoredRecord(record: record, path: "records/T-1/\(id).json", sha256: String(repeating: String(index), count: 64)))
+        }
+        fixture.records = records.reversed()
+        let expected = Self.plainDigest(checklistID: "demo", records: fixture.records)
+        #expect(StateDigest.current(checklistID: "demo", records: fixture.records) == expected)
+        #expect(fixture.state(asOf: "2026-03-01").digest == expected)
+        // Records recorded after the as-of are not in it.
+        #expect(fixture.state(asOf: "2026-01-15").digest == Self.plainDigest(checklistID: "demo", records: Array(fixture.records.suffix(1))))
+    }
+}

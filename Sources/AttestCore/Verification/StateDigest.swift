@@ -7,46 +7,63 @@ public enum StateDigest {
     /// its bytes`) and the sources their import records name (`source <TAB> SHA-256`), each group sorted by
     /// UTF-8 bytes, after a header naming the checklist. Neither `allowed_signers` nor `.sig` files are inputs.
     public static func current(checklistID: String, records: some Sequence<StoredRecord>) -> String {
-        var sorted: [(high: UInt64, low: UInt64, stored: StoredRecord)] = []
-        sorted.reserveCapacity(records.underestimatedCount)
+        // Each record's line (`ID <TAB> SHA-256 <LF>`) is written once, and the lines are sorted as places in
+        // that buffer: sorting the records themselves retained and released each many times, while other
+        // threads evaluating the same records did too (a contended reference count costs a cache miss).
+        var lines = ByteBuffer(capacity: 1 << 20)
+        var keys: [LineKey] = []
+        keys.reserveCapacity(records.underestimatedCount)
         var sources = Set<String>()
         for stored in records {
-            let (high, low) = prefixKey(stored.record.id)
-            sorted.append((high, low, stored))
-            if stored.record.type == .import, case .import(let body) = stored.record.body { sources.insert(body.source.sha256) }
+            let start = lines.count
+            lines.append(utf8: stored.record.id)
+            lines.append(UInt8(ascii: "\t"))
+            lines.append(utf8: stored.sha256)
+            lines.append(UInt8(ascii: "\n"))
+            keys.append(LineKey(start: start, end: lines.count))
+            if stored.record.item == nil, case .import(let body) = stored.record.body { sources.insert(body.source.sha256) }
         }
-        // By the first 16 bytes packed in two integers (no string is touched for most comparisons at 10^5
-        // records), then each run of equal prefixes by the whole ID: the order of the IDs' UTF-8 bytes.
-        sorted.sort { ($0.high, $0.low) < ($1.high, $1.low) }
-        var start = 0
-        while start < sorted.count {
-            var end = start + 1
-            while end < sorted.count && sorted[end].high == sorted[start].high && sorted[end].low == sorted[start].low { end += 1 }
-            if end - start > 1 { sorted[start..<end].sort { $0.stored.record.id.utf8.lexicographicallyPrecedes($1.stored.record.id.utf8) } }
-            start = end
+        var text = ByteBuffer(capacity: lines.count + keys.count * 8 + 256)
+        text.append(utf8: "attest-state-v2\t\(checklistID)\n")
+        lines.withUnsafeBytes { bytes in
+            for index in keys.indices { keys[index].readPrefix(from: bytes) }
+            // By the first 16 bytes packed in two integers, then each run of equal prefixes by the whole line.
+            // IDs hold no byte below the tab, so lines sort as their IDs' UTF-8 bytes do.
+            keys.sort { ($0.high, $0.low) < ($1.high, $1.low) }
+            var first = 0
+            while first < keys.count {
+                var end = first + 1
+                while end < keys.count && keys[end].high == keys[first].high && keys[end].low == keys[first].low { end += 1 }
+                if end - first > 1 {
+                    keys[first..<end].sort { bytes[$0.start..<$0.end].lexicographicallyPrecedes(bytes[$1.start..<$1.end]) }
+                }
+                first = end
+            }
+            for key in keys {
+                text.append("record\t")
+                text.append(UnsafeRawBufferPointer(rebasing: bytes[key.start..<key.end]))
+            }
         }
-        var text = Array("attest-state-v2\t\(checklistID)\n".utf8)
-        text.reserveCapacity(sorted.count * 96 + 128)
-        for entry in sorted {
-            text += "record\t".utf8
-            text += entry.stored.record.id.utf8
-            text.append(UInt8(ascii: "\t"))
-            text += entry.stored.sha256.utf8
-            text.append(UInt8(ascii: "\n"))
-        }
-        for sha256 in sources.sorted() { text += "source\t\(sha256)\n".utf8 }
-        return "v2:" + FileHasher.sha256(of: text)
+        for sha256 in sources.sorted() { text.append(utf8: "source\t\(sha256)\n") }
+        return "v2:" + text.withUnsafeBytes { FileHasher.sha256(of: $0) }
     }
 
-    /// The first 16 bytes of `text`, big-endian in two integers (zeros past its end).
-    private static func prefixKey(_ text: String) -> (UInt64, UInt64) {
-        var text = text
-        return text.withUTF8 { bytes in
-            var high: UInt64 = 0, low: UInt64 = 0
-            for position in 0..<min(16, bytes.count) {
-                if position < 8 { high |= UInt64(bytes[position]) << (56 - 8 * position) } else { low |= UInt64(bytes[position]) << (120 - 8 * position) }
+    /// Where one record's line lies in the buffer of lines, and its first 16 bytes, big-endian in two integers
+    /// (zeros past its end): no string is touched for most comparisons at 10^5 records.
+    private struct LineKey {
+        var start: Int, end: Int
+        var high: UInt64 = 0, low: UInt64 = 0
+
+        init(start: Int, end: Int) {
+            self.start = start
+            self.end = end
+        }
+
+        mutating func readPrefix(from bytes: UnsafeRawBufferPointer) {
+            for position in 0..<min(16, end - start) {
+                let byte = UInt64(bytes[start + position])
+                if position < 8 { high |= byte << (56 - 8 * position) } else { low |= byte << (120 - 8 * position) }
             }
-            return (high, low)
         }
     }
 
