@@ -32,7 +32,7 @@ public enum UUIDv5 {
 
     /// The first 16 bytes of the digest with version 5 and the RFC 4122 variant set, as lowercase text.
     private static func format(_ digest: Insecure.SHA1Digest) -> String {
-        let hex = Array("0123456789abcdef".utf8)
+        let hex: StaticString = "0123456789abcdef"  // not an Array: 10^5 UUIDs a report would allocate one each
         return digest.withUnsafeBytes { digest in
             String(unsafeUninitializedCapacity: 36) { text in
                 var offset = 0
@@ -44,8 +44,8 @@ public enum UUIDv5 {
                         text[offset] = UInt8(ascii: "-")
                         offset += 1
                     }
-                    text[offset] = hex[Int(byte >> 4)]
-                    text[offset + 1] = hex[Int(byte & 0x0F)]
+                    text[offset] = hex.utf8Start[Int(byte >> 4)]
+                    text[offset + 1] = hex.utf8Start[Int(byte & 0x0F)]
                     offset += 2
                 }
                 return offset

@@ -309,12 +309,19 @@ public struct ChecklistStore: Sendable {
         var outcomes: [RecordCache.Outcome] = []
     }
 
-    /// The file names that lie in more than one folder.
+    /// The file names that lie in more than one folder. Compared by hash first: a set of 10^5 names would
+    /// retain each name, while the threads reading the records use the same names.
     private static func namesInSeveralFolders(_ files: [RecordFile]) -> Set<String> {
-        var seen = Set<String>(minimumCapacity: files.count)
-        var shared = Set<String>()
-        for file in files where !seen.insert(file.name).inserted { shared.insert(file.name) }
-        return shared
+        var seen = Set<Int>(minimumCapacity: files.count)
+        var repeated = Set<Int>()
+        for index in files.indices {
+            let hash = files[index].name.hashValue
+            if !seen.insert(hash).inserted { repeated.insert(hash) }
+        }
+        guard !repeated.isEmpty else { return [] }
+        var counts: [String: Int] = [:]
+        for index in files.indices where repeated.contains(files[index].name.hashValue) { counts[files[index].name, default: 0] += 1 }
+        return Set(counts.filter { $0.value > 1 }.keys)
     }
 
     /// Records whose ID another record has too: only among those whose file name several folders hold.
