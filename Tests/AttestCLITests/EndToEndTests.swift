@@ -258,6 +258,20 @@ import Testing
             """)
         let changed = try cli.run(["verify", "--digest", digest, "--as-of", reportAsOf])
         #expect(changed.status == 3 && changed.stdout.contains("DOES NOT MATCH"))
+        try FileManager.default.removeItem(at: cli.workspace.appendingPathComponent("Checklists/adobe-commerce-cloud-service/records/ACCS-12/late-1.json"))
+
+        // With a second checklist, a digest (one checklist's) needs --checklist: against the other it could only fail.
+        try cli.directory.write("vendor/matrix.md", "| Task | Provider | Customer |\n| --- | --- | --- |\n| Back up data | I | RA |\n")
+        try cli.run(["import", "vendor/matrix.md", "--checklist", "second", "--prefix", "S"]).expectSuccess()
+        let several = try cli.run(["verify", "--digest", digest, "--as-of", reportAsOf])
+        #expect(several.status == 2 && several.stderr.contains("--digest is the digest of one checklist's state")
+                && several.stderr.contains("adobe-commerce-cloud-service, second") && !several.stdout.contains("DOES NOT MATCH"),
+                "exit \(several.status)\n\(several.stdout)\n\(several.stderr)")
+        try cli.run(["verify", "--checklist", "adobe-commerce-cloud-service", "--digest", digest, "--as-of", reportAsOf]).expectSuccess()
+        // Without a digest, both are verified and the workspace's git check is said on a line of its own.
+        let both = try cli.run(["verify"])
+        #expect(both.status == 0 && both.stdout.contains("second: ") && both.stdout.contains("every checklist, against git")
+                && !both.stdout.contains("workspace: 0 records"), "\(both.stdout)")
     }
 
     @Test func aFileSizeLimitFailsTheWriteInsteadOfKillingAttest() throws {

@@ -42,11 +42,17 @@ struct Verify: ParsableCommand {
         // A --since that names no commit is said before anything is re-hashed, as what it is (not "a file
         // could not be read" after the whole run).
         if let since, let refusal = LedgerAudit.sinceRefusal(workspace, since: since) { throw InputErrors(messages: [refusal]) }
+        let checklists = try workspace.resolveChecklists(location.checklist)
+        // A digest is one checklist's (its ID is hashed in): checked against the others it could only fail.
+        if digest != nil && checklists.count > 1 {
+            throw InputErrors(messages: ["--digest is the digest of one checklist's state and this workspace has \(checklists.count) "
+                + "(\(checklists.joined(separator: ", "))): give --checklist ID with it, as the report's verify command does"])
+        }
         var audits: [LedgerAudit] = []
         let ticker = Console.progressOnTerminal { done in "re-hashing attachments: \(done)" }
         var progress: (@Sendable (Int, Int) -> Void)?
         if let ticker { progress = { done, _ in ticker(done) } }
-        for id in try workspace.resolveChecklists(location.checklist) {
+        for id in checklists {
             do {
                 // Every signature verified afresh: the verdict cache in .attest/ is never evidence.
                 let ledger = try Ledger.load(workspace.store(for: id), strict: false, freshSignatures: true)
@@ -70,12 +76,13 @@ struct Verify: ParsableCommand {
             audits[index].notes += gitFindings.notes
             audits[index].gitChecked = gitFindings.gitChecked
         } else {
-            audits.append(gitFindings)
+            audits.append(gitFindings)  // every checklist's history, said on a line of its own
         }
+        let historyOnly = audits.count > checklists.count ? audits.count - 1 : nil
         if output.json {
             try Console.printJSON(audits)
         } else {
-            for audit in audits { printText(audit) }
+            for (index, audit) in audits.enumerated() { printText(audit, historyOnly: index == historyOnly) }
         }
         let problems = audits.flatMap { $0.problems }
         let unreadable = audits.flatMap { $0.inputErrors }
@@ -93,9 +100,14 @@ struct Verify: ParsableCommand {
         }
     }
 
-    private func printText(_ audit: LedgerAudit) {
-        Console.print("\(audit.checklist): \(Wording.count(audit.recordCount, "record")) read, \(Wording.count(audit.attachmentCount, "attachment")) and "
-            + "\(Wording.count(audit.sourceCount, "source")) re-hashed")
+    /// One checklist's findings; `historyOnly`: git's findings for the whole workspace (several checklists).
+    private func printText(_ audit: LedgerAudit, historyOnly: Bool = false) {
+        if historyOnly {
+            Console.print("every checklist, against git (committed records, sources and attachments" + (since.map { "; history since \($0)" } ?? "") + "):")
+        } else {
+            Console.print("\(audit.checklist): \(Wording.count(audit.recordCount, "record")) read, "
+                + "\(Wording.count(audit.attachmentCount, "attachment")) and \(Wording.count(audit.sourceCount, "source")) re-hashed")
+        }
         for line in audit.problems { Console.print("  " + Console.paint("FAIL", .red) + " \(line.visible)") }
         for line in audit.warnings { Console.print("  " + Console.paint("warning", .yellow) + " \(line.visible)") }
         for line in audit.notes { Console.print("  note: \(line)") }

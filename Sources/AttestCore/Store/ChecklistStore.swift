@@ -298,7 +298,7 @@ public struct ChecklistStore: Sendable {
         result.errors += duplicateIDs(result.records, sharing: sharedNames.value)
         result.orphanSignatures = orphans.map { "\(displayPath)/\($0)" }
         // The file list, the cache and the workers' leftovers are freed beside the evaluation that comes next.
-        Parallel.release((consume paths, consume slots, consume cache))
+        Parallel.release((consume paths, consume slots, consume cache, consume cacheLoad))
         return result
     }
 
