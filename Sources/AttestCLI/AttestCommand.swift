@@ -45,10 +45,11 @@ public struct AttestCommand: ParsableCommand {
     /// Parses, runs, and exits with the contract's codes: usage errors are 2 (not ArgumentParser's 64),
     /// integrity failures 3. SIGXFSZ is ignored so that a file-size limit fails a write instead of killing attest;
     /// SIGCHLD gets its default back (ignored, as a parent may leave it, the system would reap git before attest
-    /// learns how it ended).
+    /// learns how it ended). Interrupted, attest removes the temporary files it was writing (`Interruption`).
     public static func main() {
         signal(SIGXFSZ, SIG_IGN)
         signal(SIGCHLD, SIG_DFL)
+        Interruption.install()
         switch CommandLineIntent.of(Array(CommandLine.arguments.dropFirst()), root: self) {
         case .help(let subcommand, let name):
             // ArgumentParser's help screen, then the command's examples.

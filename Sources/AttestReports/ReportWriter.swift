@@ -68,6 +68,9 @@ public enum ReportWriter {
             throw ReportError.writeFailed(path: temporaryDirectory.path, detail: error.localizedDescription)
         }
         let stamp = "\(getpid())-\(UInt32.random(in: .min ... .max))"
+        // Interrupted (Ctrl-C, a runner's SIGTERM), attest removes what it was writing before it ends.
+        var registrations: [Interruption.Registration] = []
+        defer { registrations.forEach(Interruption.forget) }
         do {
             var jobs: [(kind: Kind, state: ChecklistState, temporary: URL, display: String, temporarySignature: URL, signatureDisplay: String)] = []
             for state in states {
@@ -83,6 +86,8 @@ public enum ReportWriter {
                     pending.append((temporary, target, display))
                     if signing != nil { pending.append((temporarySignature, signature, RecordSignature.file(for: display))) }
                     jobs.append((kind, state, temporary, display, temporarySignature, RecordSignature.file(for: display)))
+                    registrations.append(Interruption.removeOnSignal(temporary.path))
+                    if signing != nil { registrations.append(Interruption.removeOnSignal(temporarySignature.path)) }
                 }
             }
             // The files are written side by side, each from a thread of its own (the JUnit writer is serial;
@@ -119,8 +124,11 @@ public enum ReportWriter {
                     try writeFile(try signing.sign(bytes), to: job.temporarySignature.path, displayPath: job.signatureDisplay)
                 }
             }
-            createdFolders = try createFolder(directory, displayPath: displayDirectory)
-            try swap(pending, temporaryDirectory: temporaryDirectory, stamp: stamp)
+            // All or nothing also under a signal: one that comes during the swap takes effect after it.
+            try Interruption.deferring {
+                createdFolders = try createFolder(directory, displayPath: displayDirectory)
+                try swap(pending, temporaryDirectory: temporaryDirectory, stamp: stamp)
+            }
         } catch {
             discard()
             throw error

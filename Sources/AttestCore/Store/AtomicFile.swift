@@ -37,6 +37,8 @@ public enum AtomicFile {
             }
         }
         let temporary = (temporaryDirectory ?? directory).appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: .min ... .max)).tmp")
+        let registration = Interruption.removeOnSignal(temporary.path)
+        defer { Interruption.forget(registration) }
         do {
             try writeAll(data, to: temporary.path)
             switch mode {

@@ -64,7 +64,11 @@ public struct AttachmentStore: Sendable {
         defer { close(input) }
         let temporaryFolder = try makeTemporaryDirectory()
         let temporary = temporaryFolder.appendingPathComponent("attachment.\(getpid()).\(UInt32.random(in: .min ... .max))").path
-        defer { unlink(temporary) }
+        let registration = Interruption.removeOnSignal(temporary)
+        defer {
+            unlink(temporary)
+            Interruption.forget(registration)
+        }
         let result: (sha256: String, size: Int64)
         do {
             result = try FileHasher.sha256(descriptor: input, copyTo: temporary)

@@ -1,0 +1,149 @@
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What an interrupted attest (Ctrl-C, SIGTERM from a CI runner, a closed terminal) cleans up before it ends:
+/// the temporary files being written (a report of 10^5 records is 285 MB of them, which the next writing
+/// command would remove only an hour later), and never a report swap half done: the signal waits for it.
+/// The process then ends by the same signal, as the shell and CI expect.
+///
+/// Everything the handler touches is plain memory set up by `install()`; it calls only `unlink`, `signal`
+/// and `raise`, which are async-signal-safe.
+public enum Interruption {
+    /// The signals handled: those that end a process by default and that a person or a runner sends.
+    public static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+
+    private static let slotCount = 64, pathCapacity = Int(PATH_MAX)
+    /// `slotCount` paths of `pathCapacity` bytes each, NUL-terminated.
+    private nonisolated(unsafe) static var paths: UnsafeMutablePointer<CChar>?
+    /// Per slot: 1 while its path is to be removed on a signal.
+    private nonisolated(unsafe) static var active: UnsafeMutablePointer<Int>?
+    /// [0]: how many `deferring` blocks run; [1]: the signal that arrived during one, else 0.
+    private nonisolated(unsafe) static var held: UnsafeMutablePointer<Int>?
+    private static let slots = Locked<[Bool]>([])
+
+    /// Installs the handlers (once, at startup, before other threads start; later calls do nothing). Signals
+    /// the parent ignores stay ignored.
+    public static func install() {
+        slots.withLock { used in
+            guard used.isEmpty else { return }
+            used = Array(repeating: false, count: slotCount)
+            paths = .allocate(capacity: slotCount * pathCapacity)
+            active = .allocate(capacity: slotCount)
+            active!.initialize(repeating: 0, count: slotCount)
+            held = .allocate(capacity: 2)
+            held!.initialize(repeating: 0, count: 2)
+            for signal in signals {
+                var previous = sigaction()
+                guard sigaction(signal, nil, &previous) == 0, !isIgnored(previous) else { continue }
+                var action = sigaction()
+                #if canImport(Glibc)
+                action.__sigaction_handler.sa_handler = handle
+                #else
+                action.__sigaction_u.__sa_handler = handle
+                #endif
+                action.sa_flags = SA_RESTART  // a signal held during a swap returns: system calls it interrupted go on
+                sigemptyset(&action.sa_mask)
+                for other in signals { sigaddset(&action.sa_mask, other) }  // one handler at a time
+                sigaction(signal, &action, nil)
+            }
+            // A mask inherited blocked (a test runner's thread spawned attest) would hold them for good; ignoring,
+            // not blocking, is how a parent means it (nohup).
+            var handled = sigset_t()
+            sigemptyset(&handled)
+            for signal in signals { sigaddset(&handled, signal) }
+            pthread_sigmask(SIG_UNBLOCK, &handled, nil)
+        }
+    }
+
+    private static func isIgnored(_ action: sigaction) -> Bool {
+        #if canImport(Glibc)
+        return unsafeBitCast(action.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+        #else
+        return unsafeBitCast(action.__sigaction_u.__sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+        #endif
+    }
+
+    /// A temporary file that a signal removes until it is `forget`-ten.
+    public struct Registration: Sendable {
+        fileprivate let slot: Int?
+    }
+
+    /// Removes `path` should a signal end attest before `forget`. Without `install()`, or with every slot
+    /// taken, nothing is registered (the hour-old cleanup still removes it).
+    public static func removeOnSignal(_ path: String) -> Registration {
+        let bytes = Array(path.utf8)
+        guard bytes.count < pathCapacity, !bytes.contains(0) else { return Registration(slot: nil) }
+        return slots.withLock { used -> Registration in
+            guard let slot = used.firstIndex(of: false), let paths, let active else { return Registration(slot: nil) }
+            used[slot] = true
+            let start = paths + slot * pathCapacity
+            bytes.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { start.update(from: $0.baseAddress!, count: bytes.count) }
+            }
+            start[bytes.count] = 0
+            fence()  // the path before the flag that makes it count
+            active[slot] = 1
+            return Registration(slot: slot)
+        }
+    }
+
+    /// The file no longer needs removing (renamed into place, or removed).
+    public static func forget(_ registration: Registration) {
+        guard let slot = registration.slot else { return }
+        slots.withLock { used in
+            active?[slot] = 0
+            fence()
+            used[slot] = false
+        }
+    }
+
+    /// Runs `body` with the signals held: one that arrives meanwhile ends attest after it (a report swap is
+    /// all or nothing).
+    public static func deferring<T>(_ body: () throws -> T) rethrows -> T {
+        guard let held else { return try body() }
+        var blocked = sigset_t(), previous = sigset_t()
+        sigemptyset(&blocked)
+        for signal in signals { sigaddset(&blocked, signal) }
+        // This thread does not take them meanwhile; another thread that does defers through `held`.
+        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
+        held[0] += 1
+        fence()
+        defer {
+            held[0] -= 1
+            fence()
+            let pending = Int32(held[1])
+            pthread_sigmask(SIG_SETMASK, &previous, nil)
+            if held[0] == 0 && pending != 0 { end(by: pending) }
+        }
+        return try body()
+    }
+
+    private static let handle: @convention(c) (Int32) -> Void = { number in
+        if let held, held[0] > 0 {
+            held[1] = Int(number)
+            fence()
+            if held[0] > 0 { return }  // else the deferring block ended meanwhile, perhaps without seeing it
+        }
+        end(by: number)
+    }
+
+    /// Removes every registered file and ends the process by signal `number`.
+    private static func end(by number: Int32) {
+        if let paths, let active {
+            fence()
+            for slot in 0..<slotCount where active[slot] == 1 { unlink(paths + slot * pathCapacity) }
+        }
+        signal(number, SIG_DFL)
+        raise(number)
+    }
+
+    /// Orders the plain memory the handler shares with other threads.
+    @inline(__always) private static func fence() {
+        if #available(macOS 15, *) { atomicMemoryFence(ordering: .sequentiallyConsistent) }
+    }
+}
