@@ -52,8 +52,8 @@ public struct Evaluator: Sendable {
         let chain = ImportChain(records: records, excluding: unsigned)  // all: a later import still passes on what it follows
         let importRecord = try chain.inEffect(asOf: asOf)?.record
         // Each item's records, as positions: the store lists them folder by folder, so a run of one item's
-        // records costs one lookup. They are put in the order recorded by the item's own evaluation, on every
-        // core: one sort of all 10^5 records on one core took longer than everything else here.
+        // records costs one lookup. Each item puts its own in the order they were recorded, on every core:
+        // one sort of all 10^5 records on one core took longer than everything else here.
         var byItem: [String: [Int]] = [:]
         var run: (item: String, positions: [Int])?
         // Records about other records (revocations, reviews, approvals) are few: put in order here, last wins.

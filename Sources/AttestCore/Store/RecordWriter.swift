@@ -116,7 +116,7 @@ struct JSONText {
         switch value {
         case .string(let text): string(text)
         case .int(let number): bytes.append(utf8: String(number))
-        case .bool(let flag): bytes.append(utf8: (flag ? "true" : "false"))
+        case .bool(let flag): bytes.append(flag ? "true" : "false")
         case .date(let value): date(value)
         case .strings(let values): strings(values)
         case .attachments(let values):
@@ -198,12 +198,12 @@ struct JSONText {
         }
         endObject()
         key("retired")
-        bytes.append(utf8: (item.retired ? "true" : "false"))
+        bytes.append(item.retired ? "true" : "false")
         if let interval = item.reviewInterval { member("reviewInterval", interval.description) }
         member("section", item.section)
         if let single = item.singleColumn {
             key("singleColumn")
-            bytes.append(utf8: (single ? "true" : "false"))
+            bytes.append(single ? "true" : "false")
         }
         if let line = item.sourceLine {
             key("sourceLine")
