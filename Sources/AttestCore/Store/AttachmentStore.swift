@@ -142,10 +142,9 @@ public struct AttachmentStore: Sendable {
         let finished = Locked(0)
         let base = directory.path + "/sha256/"
         // In a few chunks a core, not a task per file: at 10^4 files the handing out would cost more than the stat.
-        let chunks = max(1, min(list.count / 256 + 1, ProcessInfo.processInfo.activeProcessorCount * 4))
-        let chunkSize = (list.count + chunks - 1) / chunks
-        let results = Parallel.map(chunks) { chunk in
-            (chunk * chunkSize..<min(list.count, (chunk + 1) * chunkSize)).map { index in
+        let runs = Parallel.ranges(list.count, runs: min(list.count / 256 + 1, ProcessInfo.processInfo.activeProcessorCount * 4))
+        let results = Parallel.map(runs.count) { run in
+            runs[run].map { index in
                 let hash = list[index]
                 let result = checkOne(hash, path: base + hash.prefix(2) + "/" + hash, cached: snapshot[hash])
                 if let progress { progress(finished.withLock { count in count += 1; return count }) }
@@ -227,14 +226,13 @@ public struct AttachmentStore: Sendable {
                     if fields.count == 5 { return [:] }
                 }
                 fields.append(fieldStart..<end)
-                guard fields.count == 5, fields[0].count == 64,
-                      bytes[fields[0]].allSatisfy({ Identifier.isDigit($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) })
-                else { return [:] }
+                guard fields.count == 5 else { return [:] }
                 func text(_ field: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[field]), as: UTF8.self) }
-                guard let size = Int64(text(fields[1])), let mtime = Int64(text(fields[2])), let ctime = Int64(text(fields[3])),
-                      let inode = UInt64(text(fields[4]))
+                let hash = text(fields[0])
+                guard Identifier.isSHA256(hash), let size = Int64(text(fields[1])), let mtime = Int64(text(fields[2])),
+                      let ctime = Int64(text(fields[3])), let inode = UInt64(text(fields[4]))
                 else { return [:] }
-                cache[text(fields[0])] = CacheEntry(size: size, mtime: mtime, ctime: ctime, inode: inode)
+                cache[hash] = CacheEntry(size: size, mtime: mtime, ctime: ctime, inode: inode)
             }
             return cache
         }
