@@ -439,10 +439,9 @@ public struct MatrixReader: Sendable {
             let customerName = spelled[customerIndex]
             // Rows are read on every core, in runs, and joined in order (the first error in row order wins).
             // Party cells repeat (`R`, `RA`, empty): each distinct one is read once per run.
-            let runs = table.rows.count < 4096 ? 1 : ProcessInfo.processInfo.activeProcessorCount * 2
-            let size = (table.rows.count + runs - 1) / max(1, runs)
-            let results = Parallel.map(runs) { run -> Result<(rows: [MatrixRow], warnings: [String]), any Error> in
-                Result { try readPartyRows(table.rows[min(table.rows.count, run * size)..<min(table.rows.count, (run + 1) * size)], of: table,
+            let runs = Parallel.ranges(table.rows.count, runs: table.rows.count < 4096 ? 1 : ProcessInfo.processInfo.activeProcessorCount * 2)
+            let results = Parallel.map(runs.count) { run -> Result<(rows: [MatrixRow], warnings: [String]), any Error> in
+                Result { try readPartyRows(table.rows[runs[run]], of: table,
                                            names: names, customerIndex: customerIndex, customerName: customerName, taskIndex: taskIndex,
                                            partyIndices: partyIndices, footnotes: footnotes, path: path) }
             }

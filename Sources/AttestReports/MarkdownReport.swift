@@ -213,10 +213,10 @@ public struct MarkdownReport: Sendable {
         let withEvidence = state.items.filter { !$0.evidence.isEmpty }
         guard !withEvidence.isEmpty else { return output.write(Array("## Evidence\n\nNo evidence recorded.\n\n".utf8)) }
         output.write(Array("## Evidence\n\n".utf8))
-        let report = self, chunk = 8
-        output.writeOrdered((withEvidence.count + chunk - 1) / chunk) { run in
+        let report = self, runs = Parallel.ranges(withEvidence.count, size: 8)
+        output.writeOrdered(runs.count) { run in
             var bytes = ByteBuffer(capacity: 1 << 16)
-            for item in withEvidence[(run * chunk)..<min(withEvidence.count, (run + 1) * chunk)] {
+            for item in withEvidence[runs[run]] {
                 report.appendEvidence(of: item, to: &bytes)
             }
             return bytes

@@ -43,9 +43,9 @@ public struct OSCALReport: Sendable {
     private func write(to output: ReportOutput) {
         let evidence: [Entry] = state.items.flatMap { item in item.evidence.map { (evidence: $0, item: item.item.id, task: item.item.task) } }
         // Each observation's UUID is written twice (the observation, its finding): derived once, on every core.
-        let chunk = 1024
-        let observationUUIDs = Parallel.map((evidence.count + chunk - 1) / chunk) { [id] run in
-            evidence[(run * chunk)..<min(evidence.count, (run + 1) * chunk)].map { UUIDv5.make(["observation", id, $0.evidence.record.id]) }
+        let runs = Parallel.ranges(evidence.count, size: 1024)
+        let observationUUIDs = Parallel.map(runs.count) { [id] run in
+            evidence[runs[run]].map { UUIDv5.make(["observation", id, $0.evidence.record.id]) }
         }.flatMap { $0 }
         let resources = Resources(state, evidence: evidence.map(\.evidence))
         let risks = state.items.filter { risk(of: $0) != nil }

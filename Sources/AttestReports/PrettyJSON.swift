@@ -164,10 +164,10 @@ struct PrettyJSON {
         guard count > 0 else { return }
         output.write(bytes)
         bytes.removeAll()
-        let indent = indent, hasElements = !empty
-        output.writeOrdered((count + chunk - 1) / chunk) { run in
+        let indent = indent, hasElements = !empty, runs = Parallel.ranges(count, size: chunk)
+        output.writeOrdered(runs.count) { run in
             var json = PrettyJSON(elementsAt: indent, hasElements: hasElements || run > 0)
-            for index in (run * chunk)..<min(count, (run + 1) * chunk) { element(index, &json) }
+            for index in runs[run] { element(index, &json) }
             return json.bytes
         }
         empty = false

@@ -372,11 +372,10 @@ public struct ChecklistStore: Sendable {
         }
         // A thousand item folders at scale: listed on every core, each core a run of them in order.
         let sorted = folders.sorted()
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, sorted.count / 64))
-        let chunk = (sorted.count + workers - 1) / workers
-        let parts = Parallel.map(workers) { worker in
+        let runs = Parallel.ranges(sorted.count, runs: min(ProcessInfo.processInfo.activeProcessorCount, sorted.count / 64))
+        let parts = Parallel.map(runs.count) { run in
             var part = FolderListing()
-            for folder in sorted[min(sorted.count, worker * chunk)..<min(sorted.count, (worker + 1) * chunk)] {
+            for folder in sorted[runs[run]] {
                 listFolder(folder, into: &part)
             }
             return part

@@ -217,13 +217,13 @@ public struct FastRecordReader {
         guard depth < JSONCoding.maxNesting, bytes.count - index >= Self.parallelItemBytes,
               let (elements, close) = elementBounds(), elements.count >= Self.parallelItemCount
         else { return array { $0.checklistItem() } }
-        let shared = SharedBytes(buffer: bytes), depth = depth + 1, runs = ProcessInfo.processInfo.activeProcessorCount * 4
-        let perRun = (elements.count + runs - 1) / runs
-        let read = Parallel.map(runs) { run -> [ChecklistItem]? in
+        let shared = SharedBytes(buffer: bytes), depth = depth + 1
+        let runs = Parallel.ranges(elements.count, runs: ProcessInfo.processInfo.activeProcessorCount * 4)
+        let read = Parallel.map(runs.count) { run -> [ChecklistItem]? in
             var reader = FastRecordReader(bytes: shared.buffer)
             reader.depth = depth
             var items: [ChecklistItem] = []
-            for element in elements[min(elements.count, run * perRun)..<min(elements.count, (run + 1) * perRun)] {
+            for element in elements[runs[run]] {
                 reader.index = element.lowerBound
                 reader.skipWhitespace()
                 guard let item = reader.checklistItem() else { return nil }

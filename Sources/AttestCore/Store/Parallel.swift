@@ -21,11 +21,16 @@ public enum Parallel {
         return jobs.map(\.value)
     }
 
-    /// `0..<count` cut into at most `runs` ranges of equal size (the last shorter), none empty.
+    /// `0..<count` cut into at most `runs` ranges of equal size (the last shorter), none empty: the runs of
+    /// work that `map` hands to the cores.
     public static func ranges(_ count: Int, runs: Int) -> [Range<Int>] {
+        ranges(count, size: (count + max(1, runs) - 1) / max(1, runs))
+    }
+
+    /// `0..<count` cut into ranges of `size` (the last shorter), none empty.
+    public static func ranges(_ count: Int, size: Int) -> [Range<Int>] {
         guard count > 0 else { return [] }
-        let size = (count + max(1, runs) - 1) / max(1, runs)
-        return stride(from: 0, to: count, by: size).map { $0..<min(count, $0 + size) }
+        return stride(from: 0, to: count, by: max(1, size)).map { $0..<min(count, $0 + max(1, size)) }
     }
 
     /// Frees `value` on a thread of its own, when the caller held the last reference to it (pass it with

@@ -160,12 +160,11 @@ struct JSONText {
         case .items(let items):
             // Items are most of an import record: written on every core in runs, joined in order.
             beginArray()
-            let runs = items.count < 2048 ? 1 : ProcessInfo.processInfo.activeProcessorCount * 2
-            let size = (items.count + runs - 1) / max(1, runs)
+            let runs = Parallel.ranges(items.count, runs: items.count < 2048 ? 1 : ProcessInfo.processInfo.activeProcessorCount * 2)
             let level = self.level
-            let written = Parallel.map(runs) { run -> ByteBuffer in
-                var json = JSONText(level: level, empty: run == 0, capacity: size * 700)
-                for item in items[min(items.count, run * size)..<min(items.count, (run + 1) * size)] {
+            let written = Parallel.map(runs.count) { run -> ByteBuffer in
+                var json = JSONText(level: level, empty: run == 0, capacity: runs[run].count * 700)
+                for item in items[runs[run]] {
                     json.element()
                     json.item(item)
                 }
