@@ -27,17 +27,11 @@ public enum StateDigest {
         text.append(utf8: "attest-state-v2\t\(checklistID)\n")
         lines.withUnsafeBytes { bytes in
             for index in keys.indices { keys[index].readPrefix(from: bytes) }
-            // By the first 16 bytes packed in two integers, then each run of equal prefixes by the whole line.
-            // IDs hold no byte below the tab, so lines sort as their IDs' UTF-8 bytes do.
-            keys.sort { ($0.high, $0.low) < ($1.high, $1.low) }
-            var first = 0
-            while first < keys.count {
-                var end = first + 1
-                while end < keys.count && keys[end].high == keys[first].high && keys[end].low == keys[first].low { end += 1 }
-                if end - first > 1 {
-                    keys[first..<end].sort { bytes[$0.start..<$0.end].lexicographicallyPrecedes(bytes[$1.start..<$1.end]) }
-                }
-                first = end
+            // By the first 16 bytes packed in two integers, and where those are equal by the whole line. IDs hold
+            // no byte below the tab, so lines sort as their IDs' UTF-8 bytes do.
+            keys.sort { first, second in
+                (first.high, first.low) != (second.high, second.low) ? (first.high, first.low) < (second.high, second.low)
+                    : bytes[first.start..<first.end].lexicographicallyPrecedes(bytes[second.start..<second.end])
             }
             for key in keys {
                 text.append("record\t")
