@@ -22,8 +22,9 @@ public enum Interruption {
     private nonisolated(unsafe) static var paths: UnsafeMutablePointer<CChar>?
     /// Per slot: 1 while its path is to be removed on a signal.
     private nonisolated(unsafe) static var active: UnsafeMutablePointer<Int>?
-    /// [0]: how many `deferring` blocks run; [1]: the signal that arrived during one, else 0.
-    private nonisolated(unsafe) static var held: UnsafeMutablePointer<Int>?
+    /// How many `deferring` blocks run, and the signal that arrived during one (else 0).
+    private nonisolated(unsafe) static var deferringDepth: UnsafeMutablePointer<Int>?
+    private nonisolated(unsafe) static var pendingSignal: UnsafeMutablePointer<Int>?
     private static let slots = Locked<[Bool]>([])
 
     /// Installs the handlers (once, at startup, before other threads start; later calls do nothing). Signals
@@ -35,8 +36,10 @@ public enum Interruption {
             paths = .allocate(capacity: slotCount * pathCapacity)
             active = .allocate(capacity: slotCount)
             active!.initialize(repeating: 0, count: slotCount)
-            held = .allocate(capacity: 2)
-            held!.initialize(repeating: 0, count: 2)
+            deferringDepth = .allocate(capacity: 1)
+            deferringDepth!.initialize(to: 0)
+            pendingSignal = .allocate(capacity: 1)
+            pendingSignal!.initialize(to: 0)
             for signal in signals {
                 var previous = sigaction()
                 guard sigaction(signal, nil, &previous) == 0, !isIgnored(previous) else { continue }
@@ -105,29 +108,29 @@ public enum Interruption {
     /// Runs `body` with the signals held: one that arrives meanwhile ends attest after it (a report swap is
     /// all or nothing).
     public static func deferring<T>(_ body: () throws -> T) rethrows -> T {
-        guard let held else { return try body() }
+        guard let deferringDepth, let pendingSignal else { return try body() }
         var blocked = sigset_t(), previous = sigset_t()
         sigemptyset(&blocked)
         for signal in signals { sigaddset(&blocked, signal) }
-        // This thread does not take them meanwhile; another thread that does defers through `held`.
+        // This thread does not take them meanwhile; another thread that does leaves them in `pendingSignal`.
         pthread_sigmask(SIG_BLOCK, &blocked, &previous)
-        held[0] += 1
+        deferringDepth.pointee += 1
         fence()
         defer {
-            held[0] -= 1
+            deferringDepth.pointee -= 1
             fence()
-            let pending = Int32(held[1])
+            let pending = Int32(pendingSignal.pointee)
             pthread_sigmask(SIG_SETMASK, &previous, nil)
-            if held[0] == 0 && pending != 0 { end(by: pending) }
+            if deferringDepth.pointee == 0 && pending != 0 { end(by: pending) }
         }
         return try body()
     }
 
     private static let handle: @convention(c) (Int32) -> Void = { number in
-        if let held, held[0] > 0 {
-            held[1] = Int(number)
+        if let deferringDepth, let pendingSignal, deferringDepth.pointee > 0 {
+            pendingSignal.pointee = Int(number)
             fence()
-            if held[0] > 0 { return }  // else the deferring block ended meanwhile, perhaps without seeing it
+            if deferringDepth.pointee > 0 { return }  // else the deferring block ended meanwhile, perhaps without seeing it
         }
         end(by: number)
     }
