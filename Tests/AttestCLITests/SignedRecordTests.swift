@@ -61,12 +61,16 @@ import Testing
         tick.expectSuccess()
         let waive = try cli.run(["waive", "ACME-13", "--reason", "r", "--approved-by", "ciso@example.com", "--until", "2099-01-01"] + Self.as_("alice"))
         waive.expectSuccess()
-        // A signed write says so, and where the signature went.
-        for result in [tick, waive] { #expect(result.stdout.contains("signed by alice@example.com: ") && result.stdout.contains(".json.sig"), "\(result.stdout)") }
         let log = try #require(try cli.json(["log"]) as? [String: Any])
         let waiver = try #require((log["entries"] as? [[String: Any]])?.first { $0["type"] as? String == "waiver" }?["id"] as? String)
-        try cli.run(["approve", waiver] + Self.as_("ciso")).expectSuccess()
-        try cli.run(["settings", "--review-required", "true"] + Self.as_("alice")).expectSuccess()
+        let approve = try cli.run(["approve", waiver] + Self.as_("ciso"))
+        approve.expectSuccess()
+        let settings = try cli.run(["settings", "--review-required", "true"] + Self.as_("alice"))
+        settings.expectSuccess()
+        // Every signed write says so, who signed and where the signature went.
+        for (result, signer) in [(tick, "alice"), (waive, "alice"), (approve, "ciso"), (settings, "alice")] {
+            #expect(result.stdout.contains("signed by \(signer)@example.com: ") && result.stdout.contains(".json.sig"), "\(result.stdout)")
+        }
         #expect(try Self.checkEverySignatureWithSSHKeygen(cli) == 5)
         try cli.run(["verify"]).expectSuccess()
     }

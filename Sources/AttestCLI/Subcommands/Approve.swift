@@ -20,9 +20,10 @@ struct Approve: ParsableCommand {
 
     func run() throws {
         let ledger = try location.ledger()
-        let (approval, path) = try Recorder(ledger: ledger, signer: try signing.signer(for: ledger, always: true))
-            .approve(record, by: actor.actor(in: ledger.store.workspace))
+        let recorder = try signing.recorder(for: ledger, always: true)
+        let (approval, path) = try recorder.approve(record, by: actor.actor(in: ledger.store.workspace))
         guard case .approval(let body) = approval.body else { return }
         Console.print("Approved \(body.target) (\(approval.item ?? "")) by \(approval.by), binding sha256 \(body.sha256): \(path)")
+        SigningOptions.sayIfSigned(recorder, approval, at: path)
     }
 }

@@ -21,10 +21,10 @@ struct NotApplicableCommand: ParsableCommand {
 
     func run() throws {
         let ledger = try location.ledger(readRecords: false)
-        let signer = try signing.signer(for: ledger)
-        let (record, path) = try Recorder(ledger: ledger, signer: signer).markNotApplicable(
+        let recorder = try signing.recorder(for: ledger)
+        let (record, path) = try recorder.markNotApplicable(
             item, reason: reason, approvedBy: approvedBy, by: actor.actor(in: ledger.store.workspace))
         Console.print("Marked \((record.item ?? "").visible) not applicable: \(path.visible)")
-        if signer != nil { Console.print(SigningOptions.signedLine(by: record.by, record: path)) }
+        SigningOptions.sayIfSigned(recorder, record, at: path)
     }
 }

@@ -29,9 +29,11 @@ struct ReviewCommand: ParsableCommand {
 
     func run() throws {
         let ledger = try location.ledger()
-        let (record, path) = try Recorder(ledger: ledger, signer: try signing.signer(for: ledger)).review(
+        let recorder = try signing.recorder(for: ledger)
+        let (record, path) = try recorder.review(
             evidence, decision: accept ? .accept : .reject, comment: comment, by: actor.actor(in: ledger.store.workspace))
         guard case .review(let body) = record.body else { return }
         Console.print("\(accept ? "Accepted" : "Rejected") \(body.target.visible) (\((record.item ?? "").visible)) by \(record.by.visible): \(path.visible)")
+        SigningOptions.sayIfSigned(recorder, record, at: path)
     }
 }

@@ -18,8 +18,10 @@ struct Revoke: ParsableCommand {
 
     func run() throws {
         let ledger = try location.ledger()
-        let (record, path) = try Recorder(ledger: ledger, signer: try signing.signer(for: ledger)).revoke(evidence, reason: reason, by: actor.actor(in: ledger.store.workspace))
+        let recorder = try signing.recorder(for: ledger)
+        let (record, path) = try recorder.revoke(evidence, reason: reason, by: actor.actor(in: ledger.store.workspace))
         guard case .revocation(let body) = record.body else { return }
         Console.print("Revoked \(body.target.visible) (\((record.item ?? "").visible)): \(path.visible)")
+        SigningOptions.sayIfSigned(recorder, record, at: path)
     }
 }

@@ -47,9 +47,12 @@ struct Settings: ParsableCommand {
             if let reviewInterval { settings.defaultReviewInterval = reviewInterval == "none" ? nil : Interval(reviewInterval) }
             if let dueSoon { settings.dueSoonWindow = Interval(dueSoon)! }
             if let signatures { settings.signaturesRequired = signatures == .required }
-            let (_, path) = try Recorder(ledger: ledger, signer: try signing.signer(for: ledger, always: signatures == .required))
-                .changeSettings(settings, by: actor.actor(in: ledger.store.workspace))
-            if !output.json { Console.print("Settings changed: \(path)") }
+            let recorder = try signing.recorder(for: ledger, always: signatures == .required)
+            let (record, path) = try recorder.changeSettings(settings, by: actor.actor(in: ledger.store.workspace))
+            if !output.json {
+                Console.print("Settings changed: \(path)")
+                SigningOptions.sayIfSigned(recorder, record, at: path)
+            }
         }
         if output.json {
             // Every setting as the text shows it, and the allowed_signers that decides signatures: the policy

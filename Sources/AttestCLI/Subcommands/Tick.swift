@@ -58,11 +58,11 @@ struct Tick: ParsableCommand {
             effective: try effective.map { try DateArgument.parse($0, option: "--effective") },
             validUntil: try validUntil.map { try DateArgument.parse($0, option: "--valid-until", bound: true) },
             allowFuture: allowFuture, effectiveText: effective, validUntilText: validUntil)
-        let signer = try signing.signer(for: ledger)
-        let (record, path) = try Recorder(ledger: ledger, signer: signer).tick(input)
+        let recorder = try signing.recorder(for: ledger)
+        let (record, path) = try recorder.tick(input)
         guard case .evidence(let evidence) = record.body else { return }
         Console.print("Recorded \(record.id) for \(record.item ?? "") by \(record.by.visible): \(path.visible)")
-        if signer != nil { Console.print(SigningOptions.signedLine(by: record.by, record: path)) }
+        SigningOptions.sayIfSigned(recorder, record, at: path)
         for attachment in evidence.attachments {
             let named = attachment.extensionMediaType.map { " (its name suggests \($0))" } ?? ""
             Console.print("  \(attachment.name.visible)  \(Wording.count(Int(attachment.size), "byte"))  \(attachment.mediaType)\(named)  sha256 \(attachment.sha256)")

@@ -24,12 +24,12 @@ struct Waive: ParsableCommand {
 
     func run() throws {
         let ledger = try location.ledger(readRecords: false)
-        let signer = try signing.signer(for: ledger)
-        let (record, path) = try Recorder(ledger: ledger, signer: signer).waive(
+        let recorder = try signing.recorder(for: ledger)
+        let (record, path) = try recorder.waive(
             item, reason: reason, approvedBy: approvedBy, until: try DateArgument.parse(until, option: "--until", bound: true),
             by: actor.actor(in: ledger.store.workspace))
         guard case .waiver(let body) = record.body else { return }
         Console.print("Waived \(record.item ?? "") through \(Timestamp.through(body.until)) (approved by \(body.approvedBy.visible)): \(path.visible)")
-        if signer != nil { Console.print(SigningOptions.signedLine(by: record.by, record: path)) }
+        SigningOptions.sayIfSigned(recorder, record, at: path)
     }
 }

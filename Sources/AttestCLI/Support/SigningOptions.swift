@@ -13,12 +13,19 @@ struct SigningOptions: ParsableArguments {
             + "(default: git's user.signingkey when gpg.format is ssh).", valueName: "PATH"))
     var key: String?
 
-    /// The signer for a command that writes records into `ledger`'s checklist: nil when neither asked nor required.
-    /// The line a writing command prints under what it recorded when it signed it.
-    static func signedLine(by principal: String, record path: String) -> String {
-        "  signed by \(principal.visible): \(RecordSignature.file(for: path).visible)"
+    /// The recorder a writing command records through: it signs when --sign or --key ask, when `always`, and
+    /// whenever the checklist requires signatures.
+    func recorder(for ledger: Ledger, always: Bool = false) throws -> Recorder {
+        Recorder(ledger: ledger, signer: try signer(for: ledger, always: always))
     }
 
+    /// Says, under a writing command's own line, that `recorder` signed the record it wrote at `path`.
+    static func sayIfSigned(_ recorder: Recorder, _ record: Record, at path: String) {
+        guard recorder.signer != nil else { return }
+        Console.print("  signed by \(record.by.visible): \(RecordSignature.file(for: path).visible)")
+    }
+
+    /// The signer for a command that writes records into `ledger`'s checklist: nil when neither asked nor required.
     func signer(for ledger: Ledger, always: Bool = false) throws -> RecordSigner? {
         guard sign || key != nil || always || ledger.checklist.settings.signaturesRequired else { return nil }
         return try signer(in: ledger.store.workspace, allowedSigners: ledger.signatures.allowedSigners)
