@@ -41,9 +41,9 @@ public struct MarkdownReport: Sendable {
     /// the report) is composed on every core and written in order as it is ready.
     private func write(to output: ReportOutput) {
         func write(_ lines: [String], last: Bool = false) {
-            var bytes: [UInt8] = []
+            var bytes = ByteBuffer()
             for (index, line) in lines.enumerated() {
-                bytes.append(contentsOf: line.utf8)
+                bytes.append(utf8: line)
                 if !last || index < lines.count - 1 { bytes.append(0x0A) }
             }
             output.write(bytes)
@@ -211,8 +211,8 @@ public struct MarkdownReport: Sendable {
 
     private func appendEvidence(to output: ReportOutput) {
         let withEvidence = state.items.filter { !$0.evidence.isEmpty }
-        guard !withEvidence.isEmpty else { return output.write(Array("## Evidence\n\nNo evidence recorded.\n\n".utf8)) }
-        output.write(Array("## Evidence\n\n".utf8))
+        guard !withEvidence.isEmpty else { return output.write("## Evidence\n\nNo evidence recorded.\n\n") }
+        output.write("## Evidence\n\n")
         let report = self, runs = Parallel.ranges(withEvidence.count, size: 8)
         output.writeOrdered(runs.count) { run in
             var bytes = ByteBuffer(capacity: 1 << 16)

@@ -34,12 +34,12 @@ final class ReportOutput: @unchecked Sendable {
 
     deinit { if descriptor >= 0 { Foundation.close(descriptor) } }
 
-    func write(_ bytes: [UInt8]) {
+    func write(_ bytes: ByteBuffer) {
         bytes.withUnsafeBytes { _ = write($0.baseAddress, $0.count) }
     }
 
-    func write(_ bytes: ByteBuffer) {
-        bytes.withUnsafeBytes { _ = write($0.baseAddress, $0.count) }
+    func write(_ text: StaticString) {
+        _ = write(text.utf8Start, text.utf8CodeUnitCount)
     }
 
     /// Writes `count` bytes from `bytes`; returns `count`, or -1 once a write has failed (libxml2's
