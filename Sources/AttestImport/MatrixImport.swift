@@ -38,6 +38,8 @@ public struct MatrixImport: Sendable {
         public var follows: [String]
         /// Where the import record was written (nil on a dry run).
         public var recordPath: String?
+        /// Who signed the import record (nil when unsigned).
+        public var signedBy: String? = nil
     }
 
     public var workspace: Workspace
@@ -118,6 +120,7 @@ public struct MatrixImport: Sendable {
             do {
                 _ = try store.storeSource(data)
                 outcome.recordPath = try store.write(record, signer: signer)
+                if signer != nil { outcome.signedBy = record.by }
             } catch {
                 if !sourceExisted { unlink(sourcePath) }
                 Self.removeEmptyFolders(store.directory)

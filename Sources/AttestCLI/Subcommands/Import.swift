@@ -136,6 +136,7 @@ struct Import: ParsableCommand {
         }
         if let path = outcome.recordPath {
             Console.print("  source sha256 \(outcome.checklist.source.sha256.visible); import record \(path.visible)")
+            SigningOptions.sayIfSigned(by: outcome.signedBy, at: path)
         } else {
             Console.print("  dry run: nothing written")
         }

@@ -21,8 +21,13 @@ struct SigningOptions: ParsableArguments {
 
     /// Says, under a writing command's own line, that `recorder` signed the record it wrote at `path`.
     static func sayIfSigned(_ recorder: Recorder, _ record: Record, at path: String) {
-        guard recorder.signer != nil else { return }
-        Console.print("  signed by \(record.by.visible): \(RecordSignature.file(for: path).visible)")
+        sayIfSigned(by: recorder.signer == nil ? nil : record.by, at: path)
+    }
+
+    /// Says that `principal` signed the record at `path`; nothing when nobody did.
+    static func sayIfSigned(by principal: String?, at path: String) {
+        guard let principal else { return }
+        Console.print("  signed by \(principal.visible): \(RecordSignature.file(for: path).visible)")
     }
 
     /// The signer for a command that writes records into `ledger`'s checklist: nil when neither asked nor required.

@@ -17,7 +17,9 @@ public enum Interruption {
     /// The signals handled: those that end a process by default and that a person or a runner sends.
     public static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
-    private static let slotCount = 64, pathCapacity = Int(PATH_MAX)
+    /// Room for the temporary files of a report of 170 signed checklists at once (6 each). The paths' memory is
+    /// reserved at start-up but only the pages of slots in use are ever touched.
+    private static let slotCount = 1024, pathCapacity = Int(PATH_MAX)
     /// `slotCount` paths of `pathCapacity` bytes each, NUL-terminated.
     private nonisolated(unsafe) static var paths: UnsafeMutablePointer<CChar>?
     /// Per slot: 1 while its path is to be removed on a signal.
@@ -112,10 +114,11 @@ public enum Interruption {
         var blocked = sigset_t(), previous = sigset_t()
         sigemptyset(&blocked)
         for signal in signals { sigaddset(&blocked, signal) }
-        // This thread does not take them meanwhile; another thread that does leaves them in `pendingSignal`.
-        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
+        // Counted before this thread blocks them: a signal another thread takes in between must already defer.
+        // Meanwhile this thread does not take them; another thread that does leaves them in `pendingSignal`.
         deferringDepth.pointee += 1
         fence()
+        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
         defer {
             deferringDepth.pointee -= 1
             fence()

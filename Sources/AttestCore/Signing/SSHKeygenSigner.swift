@@ -41,7 +41,12 @@ public struct SSHKeygenSigner: Sendable {
 
         let base = scratchDirectory.appendingPathComponent(Self.scratchPrefix + UUID().uuidString).path
         var scratch = [base, base + ".sig"]
-        defer { for path in scratch { unlink(path) } }
+        // Removed after signing, and by a signal that interrupts it.
+        var registrations = scratch.map(Interruption.removeOnSignal)
+        defer {
+            for path in scratch { unlink(path) }
+            registrations.forEach(Interruption.forget)
+        }
         let keyPath: String
         switch key.location {
         case .file(let path):
@@ -49,6 +54,7 @@ public struct SSHKeygenSigner: Sendable {
         case .literal(let literal):
             keyPath = base + ".pub"
             scratch.append(keyPath)
+            registrations.append(Interruption.removeOnSignal(keyPath))
             try Self.writeScratch(Data((literal.authorizedKeyText + "\n").utf8), to: keyPath)
         }
         try Self.writeScratch(bytes, to: base)
