@@ -58,6 +58,17 @@ import Testing
         let t07Row = try #require(markdown.split(separator: "\n").first { $0.hasPrefix("| T-07 |") && $0.contains("awaiting") })
         #expect(t07Row.contains("| pending (awaiting approval) |"))
         #expect(markdown.contains("**unsigned**"), "the evidence's standing")
+
+        // A mark whose approver is its author (written before signatures were required) can never be approved:
+        // the way out is to revoke it, not `attest approve`, which refuses.
+        let mark = try #require(state.items[t07].awaitingApproval)
+        guard case .notApplicable(var body) = mark.body else { Issue.record("T-07's mark is not a not-applicable mark"); return }
+        body.approvedBy = mark.by
+        state.items[t07].awaitingApproval = Record(id: mark.id, checklist: mark.checklist, item: mark.item, recordedAt: mark.recordedAt,
+                                                   by: mark.by, body: .notApplicable(body))
+        let selfApproved = MarkdownReport(state: state).render()
+        #expect(selfApproved.contains("names its own author, \(mark.by), as approver, who cannot co-sign it")
+                && selfApproved.contains("attest revoke \(mark.id)") && !selfApproved.contains("attest approve \(mark.id)"), "\(selfApproved)")
     }
 
     static let problems = ["Checklists/demo/records/T-01/ev-0002.json.sig: signature does not count: the signature does not match these bytes",

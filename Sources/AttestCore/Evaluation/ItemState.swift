@@ -120,6 +120,11 @@ public struct ItemState: Sendable {
                     default: ("record", "its approver")
                     }
                 }()
+                // Its author cannot co-sign it (`attest approve` refuses): it was written before signatures were required.
+                if approver == mark.by {
+                    return ("the \(what) \(mark.id) names its own author, \(approver), as approver, who cannot co-sign it",
+                            "attest revoke \(mark.id) --checklist \(checklist) --reason TEXT, then record it again with another --approved-by")
+                }
                 return ("the \(what) \(mark.id) counts once \(approver) co-signs it", "attest approve \(mark.id) --checklist \(checklist) (run by \(approver))")
             }
             if let unsigned = evidence.last(where: { $0.standing == .unsigned }) {
