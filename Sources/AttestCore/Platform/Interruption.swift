@@ -28,6 +28,10 @@ public enum Interruption {
     private nonisolated(unsafe) static var deferringDepth: UnsafeMutablePointer<Int>?
     private nonisolated(unsafe) static var pendingSignal: UnsafeMutablePointer<Int>?
     private static let slots = Locked<[Bool]>([])
+    /// Programs attest runs (git, ssh-keygen), by process ID, 0 for a free slot: ended before the files are
+    /// removed, so that none writes its output (ssh-keygen's signature) after they were.
+    private static let childCount = 64
+    private nonisolated(unsafe) static var children: UnsafeMutablePointer<Int32>?
 
     /// Installs the handlers (once, at startup, before other threads start; later calls do nothing). Signals
     /// the parent ignores stay ignored.
@@ -42,6 +46,8 @@ public enum Interruption {
             deferringDepth!.initialize(to: 0)
             pendingSignal = .allocate(capacity: 1)
             pendingSignal!.initialize(to: 0)
+            children = .allocate(capacity: childCount)
+            children!.initialize(repeating: 0, count: childCount)
             for signal in signals {
                 var previous = sigaction()
                 guard sigaction(signal, nil, &previous) == 0, !isIgnored(previous) else { continue }
@@ -107,6 +113,30 @@ public enum Interruption {
         }
     }
 
+    /// A program attest started, to be ended should a signal end attest while it runs.
+    public struct Child: Sendable {
+        fileprivate let slot: Int?
+    }
+
+    /// Ends the program `pid` (SIGKILL, then waits for it) should a signal end attest before `forget`.
+    public static func endOnSignal(child pid: Int32) -> Child {
+        slots.withLock { _ -> Child in
+            guard let children, let slot = (0..<childCount).first(where: { children[$0] == 0 }) else { return Child(slot: nil) }
+            children[slot] = pid
+            fence()
+            return Child(slot: slot)
+        }
+    }
+
+    /// The program has ended (attest waited for it).
+    public static func forget(_ child: Child) {
+        guard let slot = child.slot else { return }
+        slots.withLock { _ in
+            children?[slot] = 0
+            fence()
+        }
+    }
+
     /// Runs `body` with the signals held: one that arrives meanwhile ends attest after it (a report swap is
     /// all or nothing).
     public static func deferring<T>(_ body: () throws -> T) rethrows -> T {
@@ -138,11 +168,25 @@ public enum Interruption {
         end(by: number)
     }
 
-    /// Removes every registered file and ends the process by signal `number`.
+    /// Ends the programs attest runs, removes every registered file and ends the process by signal `number`.
     private static func end(by number: Int32) {
-        if let paths, let active {
+        if let children {
             fence()
-            for slot in 0..<slotCount where active[slot] == 1 { unlink(paths + slot * pathCapacity) }
+            for slot in 0..<childCount where children[slot] > 0 {
+                kill(children[slot], SIGKILL)
+                waitpid(children[slot], nil, 0)
+            }
+        }
+        if let paths, let active {
+            // Other threads go on while this one handles the signal: one may be creating a registered file right
+            // now (a report's files are opened by threads that a busy machine starts late). Three passes, 20 ms
+            // apart, catch those too.
+            var pause = timespec(tv_sec: 0, tv_nsec: 20_000_000)
+            for pass in 0..<3 {
+                if pass > 0 { nanosleep(&pause, nil) }
+                fence()
+                for slot in 0..<slotCount where active[slot] == 1 { unlink(paths + slot * pathCapacity) }
+            }
         }
         signal(number, SIG_DFL)
         raise(number)

@@ -46,6 +46,8 @@ public enum Subprocess {
             errorPipe[1] = -1
             return pid
         }
+        let child = Interruption.endOnSignal(child: pid)
+        defer { Interruption.forget(child) }
         let (output, errors) = drain(outputPipe[0], errorPipe[0])
         // Closed before the wait: a program still writing (the reading stopped on an error) gets EPIPE, not a hang.
         closeAll([outputPipe[0], errorPipe[0]])
