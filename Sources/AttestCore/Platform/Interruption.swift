@@ -27,7 +27,8 @@ public enum Interruption {
     /// How many `deferring` blocks run, and the signal that arrived during one (else 0).
     private nonisolated(unsafe) static var deferringDepth: UnsafeMutablePointer<Int>?
     private nonisolated(unsafe) static var pendingSignal: UnsafeMutablePointer<Int>?
-    private static let slots = Locked<[Bool]>([])
+    /// Held while a slot is taken or given back (the handler takes no lock: it reads the flags).
+    private static let lock = Locked<Void>(())
     /// Programs attest runs (git, ssh-keygen), by process ID, 0 for a free slot: ended before the files are
     /// removed, so that none writes its output (ssh-keygen's signature) after they were.
     private static let childCount = 64
@@ -36,9 +37,8 @@ public enum Interruption {
     /// Installs the handlers (once, at startup, before other threads start; later calls do nothing). Signals
     /// the parent ignores stay ignored.
     public static func install() {
-        slots.withLock { used in
-            guard used.isEmpty else { return }
-            used = Array(repeating: false, count: slotCount)
+        lock.withLock { _ in
+            guard paths == nil else { return }
             paths = .allocate(capacity: slotCount * pathCapacity)
             active = .allocate(capacity: slotCount)
             active!.initialize(repeating: 0, count: slotCount)
@@ -79,8 +79,10 @@ public enum Interruption {
         #endif
     }
 
-    /// A temporary file that a signal removes until it is `forget`-ten.
+    /// A temporary file that a signal removes, or a program that it ends, until it is `forget`-ten.
     public struct Registration: Sendable {
+        fileprivate enum Kind: Sendable { case file, program }
+        fileprivate let kind: Kind
         fileprivate let slot: Int?
     }
 
@@ -88,10 +90,11 @@ public enum Interruption {
     /// taken, nothing is registered (the hour-old cleanup still removes it).
     public static func removeOnSignal(_ path: String) -> Registration {
         let bytes = Array(path.utf8)
-        guard bytes.count < pathCapacity, !bytes.contains(0) else { return Registration(slot: nil) }
-        return slots.withLock { used -> Registration in
-            guard let slot = used.firstIndex(of: false), let paths, let active else { return Registration(slot: nil) }
-            used[slot] = true
+        guard bytes.count < pathCapacity, !bytes.contains(0) else { return Registration(kind: .file, slot: nil) }
+        return lock.withLock { _ -> Registration in
+            guard let paths, let active, let slot = (0..<slotCount).first(where: { active[$0] == 0 }) else {
+                return Registration(kind: .file, slot: nil)
+            }
             let start = paths + slot * pathCapacity
             bytes.withUnsafeBufferPointer { buffer in
                 buffer.withMemoryRebound(to: CChar.self) { start.update(from: $0.baseAddress!, count: bytes.count) }
@@ -99,40 +102,28 @@ public enum Interruption {
             start[bytes.count] = 0
             fence()  // the path before the flag that makes it count
             active[slot] = 1
-            return Registration(slot: slot)
+            return Registration(kind: .file, slot: slot)
         }
-    }
-
-    /// The file no longer needs removing (renamed into place, or removed).
-    public static func forget(_ registration: Registration) {
-        guard let slot = registration.slot else { return }
-        slots.withLock { used in
-            active?[slot] = 0
-            fence()
-            used[slot] = false
-        }
-    }
-
-    /// A program attest started, to be ended should a signal end attest while it runs.
-    public struct Child: Sendable {
-        fileprivate let slot: Int?
     }
 
     /// Ends the program `pid` (SIGKILL, then waits for it) should a signal end attest before `forget`.
-    public static func endOnSignal(child pid: Int32) -> Child {
-        slots.withLock { _ -> Child in
-            guard let children, let slot = (0..<childCount).first(where: { children[$0] == 0 }) else { return Child(slot: nil) }
+    public static func endOnSignal(child pid: Int32) -> Registration {
+        lock.withLock { _ -> Registration in
+            guard let children, let slot = (0..<childCount).first(where: { children[$0] == 0 }) else { return Registration(kind: .program, slot: nil) }
             children[slot] = pid
             fence()
-            return Child(slot: slot)
+            return Registration(kind: .program, slot: slot)
         }
     }
 
-    /// The program has ended (attest waited for it).
-    public static func forget(_ child: Child) {
-        guard let slot = child.slot else { return }
-        slots.withLock { _ in
-            children?[slot] = 0
+    /// The file no longer needs removing (renamed into place, or removed), or the program has ended.
+    public static func forget(_ registration: Registration) {
+        guard let slot = registration.slot else { return }
+        lock.withLock { _ in
+            switch registration.kind {
+            case .file: active?[slot] = 0
+            case .program: children?[slot] = 0
+            }
             fence()
         }
     }
